@@ -1,0 +1,32 @@
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.ReferenceModel;
+
+/// <summary>The reference model as a target: the executable specification of behaviour.md.</summary>
+public sealed class ModelTarget : SimulatingTarget
+{
+    public const string TargetName = "model";
+
+    private RuleTrace? trace;
+
+    public override string Name => TargetName;
+
+    /// <summary>Every profile, host and VM the language can express has a defined result.</summary>
+    public override string? WhyNotRunnable(Setup setup) => null;
+
+    protected override ISimulatedVm CreateVm(Setup setup) => new ModelVm(setup, trace ?? new RuleTrace());
+
+    /// <summary>Executes a scenario and reports which rules of behaviour.md decided something.</summary>
+    public (Execution Execution, IReadOnlySet<string> Rules) ExecuteTraced(Scenario scenario)
+    {
+        trace = new RuleTrace();
+        try
+        {
+            return (Execute(scenario), trace.Cited);
+        }
+        finally
+        {
+            trace = null;
+        }
+    }
+}

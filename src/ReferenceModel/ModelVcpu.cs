@@ -1,0 +1,641 @@
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.ReferenceModel;
+
+/// <summary>
+/// One vCPU's PMU as the guest sees it: its registers (section 9), which counters count
+/// (section 5), counter width and overflow (section 6), PMCEID (section 7) and the nested
+/// rules (section 8). Written to be read: every decision is a named method citing its rule.
+/// </summary>
+public sealed class ModelVcpu
+{
+    /// <summary>R6: KVM fills registers the architecture leaves UNKNOWN from this pattern.</summary>
+    private const ulong ResetPattern = 0x1de7ec7edbadc0de;
+
+    private const int Cycle = Register.CycleCounter;
+
+    private readonly ModelVm vm;
+
+    // Index 0-30: PMEVCNTR<n> / PMEVTYPER<n>; index 31: PMCCNTR / PMCCFILTR.
+    private readonly ulong[] counter = new ulong[32];
+    private readonly ulong[] eventType = new ulong[32];
+
+    private ulong pmcr;             // the stored writable bits of PMCR_EL0 (R1)
+    private ulong enableSet;        // PMCNTENSET_EL0
+    private ulong interruptSet;     // PMINTENSET_EL0
+    private ulong overflowSet;      // PMOVSSET_EL0
+    private ulong select;           // PMSELR_EL0
+    private ulong hpmn;             // MDCR_EL2.HPMN
+    private bool hpme, hpmd, hlp;   // MDCR_EL2.HPME, HPMD, HLP
+    private bool inHyp;
+    private bool hasRun;
+
+    public ModelVcpu(ModelVm vm)
+    {
+        this.vm = vm;
+        Reset();
+    }
+
+    /// <summary>L1: INIT has created this vCPU's PMU (F2 applies from then on).</summary>
+    public bool PmuInitialised { get; set; }
+
+    private KernelProfile Profile => vm.Profile;
+
+    private RuleTrace Rules => vm.Rules;
+
+    /// <summary>R6: the values the guest reads at its first instruction.</summary>
+    private void Reset()
+    {
+        Rules.Cite("R6");
+        for (var i = 0; i < Cycle; i++)
+        {
+            counter[i] = ResetPattern & 0xFFFFFFFF;
+            eventType[i] = ResetPattern & EvtyperMask();
+        }
+        counter[Cycle] = ResetPattern;
+        eventType[Cycle] = 0;
+        enableSet = ResetPattern & ImplementedCounters();
+        interruptSet = ResetPattern & ImplementedCounters();
+        overflowSet = ResetPattern & ImplementedCounters();
+        select = ResetPattern & 0x1F;
+        pmcr = Profile == KernelProfile.V6_1 ? 0xACUL : 0UL;
+        if (!vm.Host.AArch32)
+        {
+            pmcr |= PmcrBits.LC; // O2
+        }
+        ResetHpmn();
+    }
+
+    /// <summary>N1: HPMN resets to N.</summary>
+    public void ResetHpmn() => hpmn = (ulong)vm.Counters;
+
+    /// <summary>KVM_RUN succeeded on this vCPU.</summary>
+    public void Run()
+    {
+        if (hasRun)
+        {
+            return;
+        }
+        hasRun = true;
+        inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
+        if (Profile == KernelProfile.V6_1)
+        {
+            // R6: 6.1's reset PMCR has C set, and the first run applies it (PMCCNTR reads 0).
+            ApplyPmcrResets(pmcr);
+        }
+    }
+
+    public Outcome Apply(GuestStep step)
+    {
+        switch (step)
+        {
+            case ReadStep r:
+                return Read(r.Register);
+            case WriteStep w:
+                return Write(w.Register, w.Value);
+            case SwincStep s:
+                return SoftwareIncrement(s.Mask);
+            case EventsStep e:
+                HardwareEvents(e.Event, e.Count, e.El);
+                return Outcome.Nothing;
+            case EnterHypStep:
+                Rules.Cite("N2");
+                inHyp = true;
+                return Outcome.Nothing;
+            case ExitHypStep:
+                Rules.Cite("N2");
+                inHyp = false;
+                return Outcome.Nothing;
+            default:
+                // put / load: scheduling has no guest-visible effect on an emulated PMU.
+                return Outcome.Nothing;
+        }
+    }
+
+    // ---------------------------------------------------------------- registers (section 9)
+
+    /// <summary>
+    /// E3: without a PMU every PMU register is UNDEFINED; in 7.2 a guest PMUVer of 0 hides the PMU too
+    /// (6.12 keeps the registers with an event mask of 0).
+    /// </summary>
+    private bool PmuRegistersUndefined()
+    {
+        if (!vm.HasPmu)
+        {
+            return true;
+        }
+        if (vm.GuestPmuVer == PmuVersion.None)
+        {
+            Rules.Cite("E3");
+            return Profile == KernelProfile.V7_2;
+        }
+        return false;
+    }
+
+    private Outcome Read(Register register)
+    {
+        switch (register.Kind)
+        {
+            case RegisterKind.IdAa64dfr0:
+                Rules.Cite("E3");
+                return Outcome.Of((ulong)vm.GuestPmuVer << 8); // only the PMUVer field is modelled
+            case RegisterKind.Irq:
+                return Outcome.Of(InterruptLevel() ? 1UL : 0UL);
+            case RegisterKind.MdcrEl2:
+                return Outcome.Of(Mdcr());
+        }
+        if (PmuRegistersUndefined())
+        {
+            return Outcome.Undef;
+        }
+        switch (register.Kind)
+        {
+            case RegisterKind.Pmcr:
+                return Outcome.Of(PmcrValue());
+            case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
+                Rules.Cite("R3");
+                return Outcome.Of(enableSet & ImplementedCounters());
+            case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
+                Rules.Cite("R3");
+                return Outcome.Of(interruptSet & ImplementedCounters());
+            case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
+                Rules.Cite("R3");
+                return Outcome.Of(overflowSet & ImplementedCounters());
+            case RegisterKind.Pmselr:
+                return Outcome.Of(select);
+            case RegisterKind.Pmceid0:
+                return Outcome.Of(Pmceid(0));
+            case RegisterKind.Pmceid1:
+                return Outcome.Of(Pmceid(1));
+        }
+        var index = CounterIndexOf(register);
+        if (!CounterAccessible(index))
+        {
+            return Outcome.Undef;
+        }
+        Rules.Cite("R4");
+        return IsEventTypeRegister(register) ? Outcome.Of(eventType[index]) : Outcome.Of(counter[index]);
+    }
+
+    private Outcome Write(Register register, ulong value)
+    {
+        if (register.Kind == RegisterKind.MdcrEl2)
+        {
+            WriteMdcr(value);
+            return Outcome.Ok;
+        }
+        if (PmuRegistersUndefined())
+        {
+            return Outcome.Undef;
+        }
+        switch (register.Kind)
+        {
+            case RegisterKind.Pmcr:
+                WritePmcr(value);
+                return Outcome.Ok;
+            case RegisterKind.PmcntenSet:
+                enableSet |= value & AccessibleCounters();
+                return Outcome.Ok;
+            case RegisterKind.PmcntenClr:
+                enableSet &= ~(value & AccessibleCounters());
+                return Outcome.Ok;
+            case RegisterKind.PmintenSet:
+                interruptSet |= value & AccessibleCounters();
+                return Outcome.Ok;
+            case RegisterKind.PmintenClr:
+                interruptSet &= ~(value & AccessibleCounters());
+                return Outcome.Ok;
+            case RegisterKind.PmovsSet:
+                overflowSet |= value & AccessibleCounters();
+                return Outcome.Ok;
+            case RegisterKind.PmovsClr:
+                overflowSet &= ~(value & AccessibleCounters());
+                return Outcome.Ok;
+            case RegisterKind.Pmselr:
+                select = value & 0x1F;
+                return Outcome.Ok;
+        }
+        var index = CounterIndexOf(register);
+        if (!CounterAccessible(index))
+        {
+            return Outcome.Undef;
+        }
+        if (IsEventTypeRegister(register))
+        {
+            Rules.Cite("R2");
+            eventType[index] = value & EvtyperMask();
+        }
+        else
+        {
+            Rules.Cite("R4");
+            counter[index] = Is64Bit(index) ? value : value & 0xFFFFFFFF;
+        }
+        return Outcome.Ok;
+    }
+
+    /// <summary>The counter a counter register names; PMXEVTYPER/PMXEVCNTR go through PMSELR.SEL.</summary>
+    private int CounterIndexOf(Register register) => register.Kind switch
+    {
+        RegisterKind.Pmevtyper or RegisterKind.Pmevcntr => register.Index,
+        RegisterKind.Pmxevtyper or RegisterKind.Pmxevcntr => (int)select,
+        _ => Cycle, // PMCCFILTR, PMCCNTR
+    };
+
+    private static bool IsEventTypeRegister(Register register) =>
+        register.Kind is RegisterKind.Pmevtyper or RegisterKind.Pmxevtyper or RegisterKind.Pmccfiltr;
+
+    /// <summary>R5, N3: counters at or above the N the guest sees (other than 31) are UNDEFINED.</summary>
+    private bool CounterAccessible(int index)
+    {
+        if (index == Cycle || index < VisibleCounters())
+        {
+            return true;
+        }
+        Rules.Cite("R5");
+        return false;
+    }
+
+    /// <summary>R2: which bits of PMEVTYPER/PMCCFILTR are stored.</summary>
+    private ulong EvtyperMask()
+    {
+        if (Profile == KernelProfile.V6_1)
+        {
+            return 0xC800FFFF; // P | U | NSH | all 16 event bits
+        }
+        var mask = EventTypeBits.P | EventTypeBits.U | vm.GuestEventMask;
+        if (vm.Setup.Vm.El2)
+        {
+            mask |= EventTypeBits.Nsh;
+        }
+        if (vm.Setup.Vm.El3)
+        {
+            mask |= EventTypeBits.Nsk | EventTypeBits.Nsu | EventTypeBits.M;
+        }
+        return mask;
+    }
+
+    /// <summary>R1: PMCR_EL0 as read. P and C read as 0; N as in N3.</summary>
+    private ulong PmcrValue()
+    {
+        Rules.Cite("R1");
+        var value = (pmcr & ~(PmcrBits.P | PmcrBits.C)) | ((ulong)VisibleCounters() << PmcrBits.NShift);
+        if (Profile == KernelProfile.V6_1)
+        {
+            value |= vm.Host.PmcrId; // 6.1 shows the host's IMP and IDCODE bits
+        }
+        return value;
+    }
+
+    /// <summary>R1, O2, N4: store the writable bits, then act on P and C.</summary>
+    private void WritePmcr(ulong value)
+    {
+        Rules.Cite("R1");
+        var stored = value & PmcrBits.Writable;
+        if (Profile != KernelProfile.V6_1 && vm.GuestPmuVer < PmuVersion.V3P5)
+        {
+            Rules.Cite("O2");
+            stored &= ~PmcrBits.LP; // 6.12/7.2: LP only exists from V3P5 (6.1 keeps it, without effect)
+        }
+        if (!vm.Host.AArch32)
+        {
+            Rules.Cite("O2");
+            stored |= PmcrBits.LC;
+        }
+        pmcr = stored;
+        ApplyPmcrResets(value);
+    }
+
+    /// <summary>N4: P resets the event counters the writer can see; C resets the cycle counter.</summary>
+    private void ApplyPmcrResets(ulong value)
+    {
+        if ((value & PmcrBits.P) != 0)
+        {
+            Rules.Cite("N4");
+            for (var i = 0; i < VisibleCounters(); i++)
+            {
+                counter[i] = 0;
+            }
+        }
+        if ((value & PmcrBits.C) != 0)
+        {
+            Rules.Cite("N4");
+            counter[Cycle] = 0;
+        }
+    }
+
+    private ulong Mdcr() =>
+        hpmn
+        | (hpme ? MdcrBits.Hpme : 0)
+        | (hpmd ? MdcrBits.Hpmd : 0)
+        | (hlp ? MdcrBits.Hlp : 0);
+
+    /// <summary>N1: HPMN is clamped to N.</summary>
+    private void WriteMdcr(ulong value)
+    {
+        Rules.Cite("N1");
+        hpmn = Math.Min(value & MdcrBits.HpmnMask, (ulong)vm.Counters);
+        hpme = (value & MdcrBits.Hpme) != 0;
+        hpmd = (value & MdcrBits.Hpmd) != 0;
+        hlp = (value & MdcrBits.Hlp) != 0;
+    }
+
+    // ---------------------------------------------------------------- counters (sections 5, 6, 8)
+
+    private static ulong Bit(int i) => 1UL << i;
+
+    /// <summary>The event counters [0, N) and the cycle counter.</summary>
+    private ulong ImplementedCounters() => CountersBelow(vm.Counters) | Bit(Cycle);
+
+    /// <summary>N3: the counters the guest may touch now: outside vEL2 only [0, HPMN).</summary>
+    private ulong AccessibleCounters()
+    {
+        Rules.Cite("R3");
+        return CountersBelow(VisibleCounters()) | Bit(Cycle);
+    }
+
+    private static ulong CountersBelow(int n) => n >= 64 ? ulong.MaxValue : Bit(n) - 1;
+
+    /// <summary>N3: outside vEL2 a nested guest sees PMCR_EL0.N = HPMN.</summary>
+    private int VisibleCounters()
+    {
+        if (vm.Setup.Vm.Nested && !inHyp)
+        {
+            Rules.Cite("N3");
+            return (int)hpmn;
+        }
+        return vm.Counters;
+    }
+
+    /// <summary>N1: hyp counters are [HPMN, N) in a nested VM when HPMN &lt; N; never the cycle counter.</summary>
+    private bool IsHypCounter(int i)
+    {
+        var hyp = vm.Setup.Vm.Nested && i != Cycle && (ulong)vm.Counters > hpmn && (ulong)i >= hpmn && i < vm.Counters;
+        if (hyp)
+        {
+            Rules.Cite("N1");
+        }
+        return hyp;
+    }
+
+    private ulong HypCounters()
+    {
+        ulong mask = 0;
+        for (var i = 0; i < Cycle; i++)
+        {
+            if (IsHypCounter(i))
+            {
+                mask |= Bit(i);
+            }
+        }
+        return mask;
+    }
+
+    /// <summary>C1: the event a counter counts; the cycle counter always counts CPU_CYCLES.</summary>
+    private uint SelectedEvent(int i)
+    {
+        Rules.Cite("C1");
+        Rules.Cite("E2");
+        return i == Cycle ? Events.CpuCycles : (uint)(eventType[i] & vm.GuestEventMask);
+    }
+
+    /// <summary>C2: SW_INCR and CHAIN counters are never backed; the others iff their event is allowed.</summary>
+    private bool Backed(int i)
+    {
+        var e = SelectedEvent(i);
+        if (e is Events.SwIncr or Events.Chain)
+        {
+            return false;
+        }
+        Rules.Cite("C2");
+        return vm.Allowed(e);
+    }
+
+    private bool PmcrEnabled => (pmcr & PmcrBits.E) != 0;
+
+    /// <summary>C3: PMCNTENSET and PMCR.E; a hyp counter uses MDCR_EL2.HPME instead of PMCR.E (7.2).</summary>
+    private bool Enabled(int i)
+    {
+        Rules.Cite("C3");
+        if ((enableSet & Bit(i)) == 0)
+        {
+            return false;
+        }
+        return IsHypCounter(i) ? hpme : PmcrEnabled;
+    }
+
+    /// <summary>C4, N2: whether a counter counts at the guest exception level where events happen.</summary>
+    private bool CountsAt(int i, GuestEl el)
+    {
+        Rules.Cite("C4");
+        var type = eventType[i];
+        bool Has(ulong bit) => EventTypeBits.IsSet(type, bit);
+        if (Profile == KernelProfile.V6_1)
+        {
+            // 6.1 never stores NSU/NSK: only U and P decide.
+            return el == GuestEl.El0 ? !Has(EventTypeBits.U) : !Has(EventTypeBits.P);
+        }
+        switch (el)
+        {
+            case GuestEl.El0:
+                return Has(EventTypeBits.U) == Has(EventTypeBits.Nsu);
+            case GuestEl.El1:
+                return Has(EventTypeBits.P) == Has(EventTypeBits.Nsk);
+            default:
+                // vEL2 runs at real EL1, but follows the guest's EL2 controls (N2).
+                Rules.Cite("N2");
+                return Has(EventTypeBits.Nsh) && !(!IsHypCounter(i) && hpmd);
+        }
+    }
+
+    /// <summary>O1: the cycle counter is 64-bit; event counters from guest PMUVer V3P5 (not in 6.1).</summary>
+    private bool Is64Bit(int i)
+    {
+        Rules.Cite("O1");
+        return i == Cycle || (Profile != KernelProfile.V6_1 && vm.GuestPmuVer >= PmuVersion.V3P5);
+    }
+
+    /// <summary>O1: overflow at 64 bits: HLP for hyp counters, LP for event counters (not 6.1), LC for the cycle counter.</summary>
+    private bool Has64BitOverflow(int i)
+    {
+        if (i == Cycle)
+        {
+            return (pmcr & PmcrBits.LC) != 0;
+        }
+        if (IsHypCounter(i))
+        {
+            return hlp;
+        }
+        return Profile != KernelProfile.V6_1 && (pmcr & PmcrBits.LP) != 0;
+    }
+
+    /// <summary>C7: an even counter below 30 without 64-bit overflow feeds its odd neighbour.</summary>
+    private bool CanChain(int i) => i % 2 == 0 && i + 1 < Cycle && !Has64BitOverflow(i);
+
+    /// <summary>
+    /// C5, O1: <paramref name="k"/> single increments of counter <paramref name="i"/>. Each increment that
+    /// wraps the overflow width sets PMOVSSET[i] and, if the counter can chain, increments its
+    /// neighbour once (C7). Done arithmetically so that large counts need no loop: the number of
+    /// wraps is how often the value within the overflow width passes its maximum.
+    /// </summary>
+    private void Advance(int i, ulong k)
+    {
+        if (k == 0)
+        {
+            return;
+        }
+        var before = counter[i];
+        var overflowAt64 = Is64Bit(i) && Has64BitOverflow(i);
+        ulong wraps;
+        if (overflowAt64)
+        {
+            wraps = before + k < before ? 1UL : 0UL; // k < 2^32: at most one wrap of 64 bits
+        }
+        else
+        {
+            wraps = ((before & 0xFFFFFFFF) + k) >> 32; // a 64-bit counter keeps counting in its upper half
+        }
+        counter[i] = Is64Bit(i) ? before + k : (before + k) & 0xFFFFFFFF;
+        if (wraps == 0)
+        {
+            return;
+        }
+        Rules.Cite("O1");
+        overflowSet |= Bit(i);
+        if (CanChain(i))
+        {
+            ChainIncrement(i + 1, wraps);
+        }
+    }
+
+    /// <summary>C7: the odd neighbour counts the overflows if enabled (PMCR.E, PMCNTENSET) and set to CHAIN. No filter, no EL bits.</summary>
+    private void ChainIncrement(int j, ulong overflows)
+    {
+        Rules.Cite("C7");
+        if (j < vm.Counters && PmcrEnabled && (enableSet & Bit(j)) != 0 && SelectedEvent(j) == Events.Chain)
+        {
+            Advance(j, overflows);
+        }
+    }
+
+    /// <summary>C6: PMSWINC. PMCR.E gates everything; the filter, EL bits and current EL are ignored.</summary>
+    private Outcome SoftwareIncrement(ulong mask)
+    {
+        if (PmuRegistersUndefined())
+        {
+            return Outcome.Undef;
+        }
+        Rules.Cite("C6");
+        if (!PmcrEnabled)
+        {
+            return Outcome.Ok;
+        }
+        var candidates = mask & AccessibleCounters() & enableSet;
+        for (var i = 0; i < Cycle && i < vm.Counters; i++)
+        {
+            if ((candidates & Bit(i)) != 0 && SelectedEvent(i) == Events.SwIncr)
+            {
+                Advance(i, 1);
+            }
+        }
+        return Outcome.Ok;
+    }
+
+    /// <summary>C5: the hardware saw <paramref name="count"/> occurrences of <paramref name="e"/> at <paramref name="el"/>.</summary>
+    private void HardwareEvents(ushort e, ulong count, GuestEl el)
+    {
+        Rules.Cite("C5");
+        if (!vm.HasPmu)
+        {
+            return;
+        }
+        foreach (var i in CounterIndices())
+        {
+            if (SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el))
+            {
+                Advance(i, count);
+            }
+        }
+    }
+
+    private IEnumerable<int> CounterIndices() => Enumerable.Range(0, vm.Counters).Append(Cycle);
+
+    /// <summary>O3: the level of the PMU interrupt line.</summary>
+    private bool InterruptLevel()
+    {
+        Rules.Cite("O3");
+        if (!vm.HasPmu)
+        {
+            return false;
+        }
+        if (Profile != KernelProfile.V7_2)
+        {
+            return PmcrEnabled && (overflowSet & enableSet & interruptSet & ImplementedCounters()) != 0;
+        }
+        var overflow = overflowSet & interruptSet & ImplementedCounters();
+        if (!PmcrEnabled)
+        {
+            overflow &= HypCounters();
+        }
+        if (!hpme)
+        {
+            overflow &= ~HypCounters();
+        }
+        return overflow != 0;
+    }
+
+    // ---------------------------------------------------------------- PMCEID (section 7)
+
+    /// <summary>P1-P4: PMCEID0 (<paramref name="which"/> = 0) or PMCEID1 as the guest reads it.</summary>
+    private ulong Pmceid(int which)
+    {
+        Rules.Cite("P1");
+        var value = which == 0 ? vm.Host.Pmceid0 : vm.Host.Pmceid1;
+
+        // P2: forced bits.
+        if (which == 0 && Profile != KernelProfile.V6_1)
+        {
+            Rules.Cite("P2");
+            value |= Bit(Events.Chain);
+            if (Profile == KernelProfile.V7_2)
+            {
+                value |= Bit(Events.SwIncr);
+            }
+        }
+
+        // P3: hidden bits (hiding is not filtering).
+        if (which == 1)
+        {
+            Rules.Cite("P3");
+            if (Profile != KernelProfile.V6_1)
+            {
+                value &= ~(Bit(Events.StallSlotBackend - 32) | Bit(Events.StallSlotFrontend - 32) | Bit(Events.StallSlot - 32));
+            }
+            else if (vm.Host.PmuVer >= PmuVersion.V3P4)
+            {
+                value &= ~Bit(Events.StallSlot - 32);
+            }
+        }
+
+        // P4: no filter, no mask. Otherwise keep the bits of allowed events; the high half only if
+        // the guest's event space reaches the 0x4000 range.
+        if (vm.Filter is null)
+        {
+            return value;
+        }
+        Rules.Cite("P4");
+        var first = which == 0 ? 0u : 32u;
+        ulong mask = 0;
+        for (var k = 0; k < 32; k++)
+        {
+            if (vm.Allowed(first + (uint)k))
+            {
+                mask |= Bit(k);
+            }
+            if ((uint)vm.GuestEventMask + 1 >= 0x4000 + first + 32 && vm.Allowed(0x4000 + first + (uint)k))
+            {
+                mask |= Bit(32 + k);
+            }
+        }
+        return value & mask;
+    }
+}

@@ -1,0 +1,281 @@
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.ReferenceModel;
+
+/// <summary>
+/// One VM as the kernel profile sees it: the VM-wide state (filter, frozen or not, selected PMU,
+/// guest PMUVer, number of counters) and the userspace ioctls (sections 1, 2, 9b, E3).
+/// Guest steps are delegated to the vCPU's <see cref="ModelVcpu"/>.
+/// </summary>
+public sealed class ModelVm : ISimulatedVm
+{
+    private readonly ModelVcpu[] vcpus;
+
+    public ModelVm(Setup setup, RuleTrace rules)
+    {
+        Setup = setup;
+        Rules = rules;
+        HasPmu = setup.Vm.Pmu && EventSpace.HostHasPmu(setup.Host);
+        GuestPmuVer = EventSpace.DefaultGuestPmuVer(setup.Profile, setup.Host, HasPmu);
+        Counters = setup.Host.Counters;
+        vcpus = Enumerable.Range(0, setup.Vm.Vcpus).Select(_ => new ModelVcpu(this)).ToArray();
+    }
+
+    public Setup Setup { get; }
+
+    public KernelProfile Profile => Setup.Profile;
+
+    public HostSpec Host => Setup.Host;
+
+    public RuleTrace Rules { get; }
+
+    /// <summary>F1: the vCPUs have the PMUv3 feature (the VM asked for it and the host has one).</summary>
+    public bool HasPmu { get; }
+
+    /// <summary>U3: the filter belongs to the VM; null until the first successful FILTER call.</summary>
+    public EventFilter? Filter { get; private set; }
+
+    /// <summary>L2: some vCPU has done KVM_RUN; the configuration is frozen.</summary>
+    public bool HasRun { get; private set; }
+
+    /// <summary>E3: ID_AA64DFR0_EL1.PMUVer as the guest sees it.</summary>
+    public byte GuestPmuVer { get; private set; }
+
+    /// <summary>PMCR_EL0.N: the number of event counters (host counters, or SET_NR_COUNTERS in 7.2).</summary>
+    public int Counters { get; private set; }
+
+    /// <summary>L3: the index of the host PMU backing the VM.</summary>
+    public uint SelectedPmu { get; private set; }
+
+    /// <summary>E2: the mask applied to every guest event number.</summary>
+    public ushort GuestEventMask => EventSpace.GuestEventMask(Profile, Host, GuestPmuVer);
+
+    /// <summary>B5: whether an event (already masked to the guest width) may count.</summary>
+    public bool Allowed(uint e)
+    {
+        Rules.Cite("B5");
+        return Filter is null || Filter.Allows(e);
+    }
+
+    public Outcome Apply(Step step)
+    {
+        var vcpu = vcpus[step.Vcpu];
+        return step switch
+        {
+            FilterStep f => InstallFilter(vcpu, f),
+            FilterFaultStep => InstallFilter(vcpu, null),
+            SetPmuStep s => SetPmu(vcpu, s.PmuIndex),
+            SetNrCountersStep s => SetNrCounters(vcpu, s.Count),
+            SetPmuVerStep s => SetGuestPmuVer(s.Version),
+            AttrStep => UnknownAttribute(vcpu),
+            InitStep => Init(vcpu),
+            RunStep => Run(vcpu),
+            GuestStep g => vcpu.Apply(g),
+            _ => throw new ArgumentException($"unknown step {step}", nameof(step)),
+        };
+    }
+
+    /// <summary>
+    /// F1-F5 in order: the first failing check decides, and a failed call changes nothing (F8).
+    /// <paramref name="filter"/> is null for an unreadable pointer.
+    /// </summary>
+    private Outcome InstallFilter(ModelVcpu vcpu, FilterStep? filter)
+    {
+        Rules.Cite("U1");
+        Rules.Cite("F8");
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        if (filter is null)
+        {
+            Rules.Cite("F3");
+            return Outcome.Error(Errno.EFAULT);
+        }
+        Rules.Cite("U2"); // the struct: base, nevents, action; pad never read
+        var space = EventSpace.FilterSpace(Profile, Host);
+        Rules.Cite("F9");
+        var end = (uint)filter.Base + filter.Count; // F4a: a 32-bit sum never wraps
+        if (end > space || filter.Action > FilterStep.Deny)
+        {
+            Rules.Cite("F4");
+            Rules.Cite(end > space ? "F4a" : "F4b");
+            return Outcome.Error(Errno.EINVAL);
+        }
+        if (end == space)
+        {
+            Rules.Cite("F4a");
+        }
+        if (HasRun)
+        {
+            Rules.Cite("F5");
+            return Outcome.Error(Errno.EBUSY);
+        }
+        Rules.Cite("F6");
+        Rules.Cite("U3");
+        var allow = filter.Action == FilterStep.Allow;
+        if (Filter is null)
+        {
+            Rules.Cite("B1");
+            if (filter.Count == 0)
+            {
+                Rules.Cite("F7");
+            }
+            Filter = new EventFilter(space, firstActionIsAllow: allow);
+        }
+        else
+        {
+            Rules.Cite("B3"); // every later call only sets or clears its range: no default again
+        }
+        Rules.Cite("B2");
+        Filter.Apply(allow, filter.Base, filter.Count);
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// F1 and F2, which every attribute of the PMU group passes first: a vCPU without PMUv3 is
+    /// ENODEV; a vCPU whose PMU is initialised is EBUSY.
+    /// </summary>
+    private Outcome? DeviceAttributeGate(ModelVcpu vcpu)
+    {
+        if (!HasPmu)
+        {
+            Rules.Cite("F1");
+            return Outcome.Error(Errno.ENODEV);
+        }
+        if (vcpu.PmuInitialised)
+        {
+            Rules.Cite("F2");
+            return Outcome.Error(Errno.EBUSY);
+        }
+        return null;
+    }
+
+    /// <summary>U1: an attribute the PMU group does not know.</summary>
+    private Outcome UnknownAttribute(ModelVcpu vcpu)
+    {
+        Rules.Cite("U1");
+        return DeviceAttributeGate(vcpu) ?? Outcome.Error(Errno.ENXIO);
+    }
+
+    /// <summary>L3: SET_PMU. Re-selecting the same PMU is allowed even with a filter.</summary>
+    private Outcome SetPmu(ModelVcpu vcpu, uint pmu)
+    {
+        Rules.Cite("L3");
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        if (pmu >= Host.Pmus)
+        {
+            return Outcome.Error(Errno.ENXIO);
+        }
+        if (HasRun || (Filter is not null && pmu != SelectedPmu))
+        {
+            if (Filter is not null)
+            {
+                Rules.Cite("B4"); // "no filter" and "allow everything" differ here
+            }
+            return Outcome.Error(Errno.EBUSY);
+        }
+        SelectedPmu = pmu;
+        if (Profile != KernelProfile.V6_1)
+        {
+            // Selecting a PMU resets the counter count to what that PMU implements.
+            SetCounters(Host.Counters);
+        }
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// U1: SET_NR_COUNTERS exists in 7.2 only (ENXIO before). Interpretation: a count above the
+    /// host's is EINVAL and, like every other configuration change, it is EBUSY after the first run.
+    /// </summary>
+    private Outcome SetNrCounters(ModelVcpu vcpu, uint count)
+    {
+        Rules.Cite("U1");
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        if (Profile != KernelProfile.V7_2)
+        {
+            return Outcome.Error(Errno.ENXIO);
+        }
+        if (count > Host.Counters)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        if (HasRun)
+        {
+            Rules.Cite("L2");
+            return Outcome.Error(Errno.EBUSY);
+        }
+        SetCounters((int)count);
+        return Outcome.Ok;
+    }
+
+    /// <summary>N1: changing the counter count moves every vCPU's MDCR_EL2.HPMN to it.</summary>
+    private void SetCounters(int count)
+    {
+        Counters = count;
+        foreach (var vcpu in vcpus)
+        {
+            vcpu.ResetHpmn();
+        }
+    }
+
+    /// <summary>E3: userspace writes ID_AA64DFR0_EL1.PMUVer.</summary>
+    private Outcome SetGuestPmuVer(byte requested)
+    {
+        Rules.Cite("E3");
+        if (Profile == KernelProfile.V6_1)
+        {
+            // 6.1: only the current value is accepted, before or after the run.
+            return requested == GuestPmuVer ? Outcome.Ok : Outcome.Error(Errno.EINVAL);
+        }
+        var value = requested == PmuVersion.ImpDef ? PmuVersion.None : requested;
+        if (HasRun)
+        {
+            Rules.Cite("L2");
+            return value == GuestPmuVer ? Outcome.Ok : Outcome.Error(Errno.EBUSY);
+        }
+        var limit = HasPmu ? EventSpace.HostLimit(Host) : PmuVersion.None;
+        if (value > limit)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        GuestPmuVer = value;
+        return Outcome.Ok;
+    }
+
+    /// <summary>L1: set the interrupt (once) and INIT; a second INIT is EBUSY (through F2).</summary>
+    private Outcome Init(ModelVcpu vcpu)
+    {
+        Rules.Cite("L1");
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        vcpu.PmuInitialised = true;
+        return Outcome.Ok;
+    }
+
+    /// <summary>L1, L2: KVM_RUN needs INIT on a PMU vCPU; the first run freezes the VM.</summary>
+    private Outcome Run(ModelVcpu vcpu)
+    {
+        Rules.Cite("L1");
+        if (HasPmu && !vcpu.PmuInitialised)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        if (!HasRun)
+        {
+            Rules.Cite("L2");
+            Rules.Cite("P5"); // PMCEID is constant from here on
+        }
+        HasRun = true;
+        vcpu.Run();
+        return Outcome.Ok;
+    }
+}

@@ -1,0 +1,62 @@
+namespace PmuConformance.Scenarios;
+
+/// <summary>
+/// Anything that can execute scenarios: the reference model, the emulator and its defect variants,
+/// a real kernel. Two targets conform on a scenario when their executions are equal.
+/// </summary>
+public interface ITarget
+{
+    /// <summary>The name used on the command line (<c>model</c>, <c>emulator</c>, ...).</summary>
+    string Name { get; }
+
+    /// <summary>Null when this target can execute scenarios with this set-up, else the reason it cannot.</summary>
+    string? WhyNotRunnable(Setup setup);
+
+    Execution Execute(Scenario scenario);
+
+    /// <summary>Executes a batch; targets with a high start-up cost (a kernel boot) override this.</summary>
+    IReadOnlyList<Execution> ExecuteAll(IReadOnlyList<Scenario> scenarios) => scenarios.Select(Execute).ToList();
+}
+
+/// <summary>One freshly created VM of a step-by-step target, fed one valid step at a time.</summary>
+public interface ISimulatedVm
+{
+    Outcome Apply(Step step);
+}
+
+/// <summary>
+/// A target that simulates a VM step by step. It shares with every other such target the one
+/// definition of which steps make sense when (<see cref="StepPreconditions"/>), so a scenario
+/// error is the same error everywhere.
+/// </summary>
+public abstract class SimulatingTarget : ITarget
+{
+    public abstract string Name { get; }
+
+    public abstract string? WhyNotRunnable(Setup setup);
+
+    protected abstract ISimulatedVm CreateVm(Setup setup);
+
+    public Execution Execute(Scenario scenario)
+    {
+        if (WhyNotRunnable(scenario.Setup) is { } reason)
+        {
+            return new Execution([], new ScenarioException(scenario.Source, 0, $"target {Name} cannot run this scenario: {reason}"));
+        }
+        var vm = CreateVm(scenario.Setup);
+        var preconditions = new StepPreconditions(scenario.Setup);
+        var outcomes = new List<Outcome>(scenario.Steps.Count);
+        foreach (var scenarioStep in scenario.Steps)
+        {
+            var step = scenarioStep.Step;
+            if (preconditions.WhyImpossible(step) is { } why)
+            {
+                return new Execution(outcomes, new ScenarioException(scenario.Source, scenarioStep.Line, why));
+            }
+            var outcome = vm.Apply(step);
+            preconditions.Observe(step, outcome);
+            outcomes.Add(outcome);
+        }
+        return new Execution(outcomes);
+    }
+}

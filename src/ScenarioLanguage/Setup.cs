@@ -1,0 +1,51 @@
+namespace PmuConformance.Scenarios;
+
+/// <summary>
+/// The physical PMU (the <c>host</c> set-up line). Presets name hosts the kernel oracle can
+/// really boot; their values are what QEMU shows (scenario-language.md, kernel-oracle.md).
+/// </summary>
+/// <param name="PmuVer">The host PMU's PMUVer (a raw 4-bit value, see <see cref="PmuVersion"/>).</param>
+/// <param name="Counters">Event counters the host implements (PMCR_EL0.N), 0-31.</param>
+/// <param name="Pmceid0">The host's PMCEID0_EL0.</param>
+/// <param name="Pmceid1">The host's PMCEID1_EL0.</param>
+/// <param name="AArch32">Whether the host supports AArch32 at EL0 (PMCR.LC reads 1 when not, O2).</param>
+/// <param name="Pmus">How many host PMUs there are (SET_PMU ids 0 .. Pmus-1, L3).</param>
+/// <param name="PmcrId">The host's PMCR_EL0 IMP and IDCODE bits (31:16), shown by profile 6.1 (R1).</param>
+public sealed record HostSpec(
+    byte PmuVer,
+    int Counters,
+    ulong Pmceid0,
+    ulong Pmceid1,
+    bool AArch32 = true,
+    int Pmus = 1,
+    uint PmcrId = 0x41010000)
+{
+    /// <summary>QEMU <c>-cpu max,pauth=off -icount shift=0</c>.</summary>
+    public static readonly HostSpec QemuMax = new(PmuVersion.V3P5, 6, 0x20101, 0x10000018);
+
+    /// <summary>QEMU <c>-cpu cortex-a57 -icount shift=0</c>.</summary>
+    public static readonly HostSpec QemuA57 = new(PmuVersion.Imp, 6, 0x20101, 0);
+
+    public static readonly IReadOnlyList<(string Name, HostSpec Host)> Presets =
+        [("qemu-max", QemuMax), ("qemu-a57", QemuA57)];
+
+    /// <summary>The preset's name if this host equals one, else null.</summary>
+    public string? PresetName => Presets.FirstOrDefault(p => p.Host == this).Name;
+}
+
+/// <summary>The <c>vm</c> set-up line.</summary>
+/// <param name="Vcpus">Number of vCPUs, 1-4.</param>
+/// <param name="Nested">A guest hypervisor: vCPUs run in a hyp context (vEL2) first (section 8).</param>
+/// <param name="El2">Whether the guest's ID_AA64PFR0_EL1.EL2 is non-zero (R2: NSH is stored).</param>
+/// <param name="El3">Whether the guest's ID_AA64PFR0_EL1.EL3 is non-zero (R2: NSK, NSU, M are stored).</param>
+/// <param name="Pmu">Whether the vCPUs are created with the PMUv3 feature (F1). Extension of the language.</param>
+public sealed record VmSpec(int Vcpus = 1, bool Nested = false, bool El2 = true, bool El3 = false, bool Pmu = true)
+{
+    public const int MaxVcpus = 4;
+}
+
+/// <summary>Everything before the first step of a scenario.</summary>
+public sealed record Setup(KernelProfile Profile, HostSpec Host, VmSpec Vm)
+{
+    public static readonly Setup Default = new(KernelProfiles.Default, HostSpec.QemuMax, new VmSpec());
+}
