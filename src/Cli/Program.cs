@@ -1,12 +1,6 @@
-using PmuConformance.ReferenceModel;
-using PmuConformance.Scenarios;
+using System.CommandLine;
+using PmuConformance.Cli;
 
-var target = new ModelTarget();
-foreach (var path in args)
-{
-    var scenario = ScenarioParser.ParseFile(path);
-    var execution = target.Execute(scenario);
-    Console.WriteLine(ScenarioPrinter.Print(scenario, execution.Outcomes.Select(o => (Outcome?)o).ToList()));
-    foreach (var m in ExpectationCheck.Mismatches(scenario, execution)) Console.WriteLine(m);
-    if (execution.Error is not null) Console.WriteLine(execution.Error.Message);
-}
+var root = new RootCommand("pmuconf: conformance suite for the KVM arm64 PMU event filter");
+root.Subcommands.Add(ReplayCommand.Create());
+return root.Parse(args).Invoke();

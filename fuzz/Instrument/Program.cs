@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using PmuConformance.Fuzz.Instrument;
+
+InstrumentOptions? options = CommandLine.Parse(args, out string? error);
+if (options is null)
+{
+    Console.Error.WriteLine($"error: {error}");
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+using CoverageRuntime runtime = CoverageRuntime.Load();
+var dictionary = new DictionaryCollector(runtime);
+var instrumenter = new AssemblyInstrumenter(runtime, options, dictionary);
+foreach (string path in options.Assemblies)
+{
+    if (!File.Exists(path))
+    {
+        Console.Error.WriteLine($"error: {path} not found");
+        return 1;
+    }
+
+    AssemblyReport report = instrumenter.Process(path);
+    string name = Path.GetFileName(path);
+    Console.WriteLine(report switch
+    {
+        { AlreadyInstrumented: true } => $"fuzz-instrument: {name}: already instrumented, left as is",
+        _ when options.DictionaryOnly => $"fuzz-instrument: {name}: dictionary only",
+        _ => $"fuzz-instrument: {name}: {report.Blocks} probes in {report.Methods} methods (map {options.MapSize})",
+    });
+}
+
+if (options.DictionaryPath is not null)
+{
+    AflDictionaryWriter.Write(options.DictionaryPath, dictionary.Tokens, options.Assemblies);
+    Console.WriteLine($"fuzz-instrument: {dictionary.Tokens.Count} dictionary tokens -> {options.DictionaryPath}");
+}
+
+Console.WriteLine($"fuzz-instrument: done in {clock.ElapsedMilliseconds} ms");
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder until the emulator issue adds the benchmarks.
+return 0;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Boots one real kernel under QEMU with the probe as /init and a batch of scenarios, and prints
+# the probe's "@@PMU ..." lines (see the top of probe.c for both formats).
+#
+# Usage: run-batch.sh <kernel Image> <qemu-max|qemu-a57> <batch.txt>
+# Environment:
+#   PROBE=<path>        use this probe binary instead of building one (default: build into
+#                       <repo>/.cache/kernel-oracle/probe when the sources are newer)
+#   BOOT_TIMEOUT=<s>    bound for the whole boot (default 60 + 0.2 s per scenario)
+#   CONSOLE_LOG=<path>  keep the complete console output there
+# Exit status: 0 when the end marker "@@PMU END <n>" was seen, 1 otherwise (also on timeout).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+die() { echo "run-batch.sh: $*" >&2; exit 1; }
+
+[[ $# -eq 3 ]] || die "usage: run-batch.sh <kernel Image> <qemu-max|qemu-a57> <batch.txt>"
+image=$1 preset=$2 batch=$3
+[[ -r $image ]] || die "kernel image $image not readable"
+[[ -r $batch ]] || die "batch file $batch not readable"
+case $preset in
+  qemu-max) cpu="max,pauth=off" ;;
+  qemu-a57) cpu="cortex-a57" ;;
+  *) die "unknown preset $preset (qemu-max or qemu-a57)" ;;
+esac
+command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (run scripts/setup-kernel-oracle.sh)"
+command -v cpio >/dev/null || die "cpio missing (run scripts/setup-kernel-oracle.sh)"
+
+probe=${PROBE:-}
+if [[ -z $probe ]]; then
+  probe="$repo/.cache/kernel-oracle/probe"
+  if [[ ! -x $probe || $here/probe.c -nt $probe || $here/guest.S -nt $probe ]]; then
+    "$here/build.sh" "$probe" || die "probe build failed"
+  fi
+fi
+[[ -x $probe ]] || die "probe $probe missing"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/root"
+cp "$probe" "$work/root/init"
+cp "$batch" "$work/root/batch.txt"
+( cd "$work/root" && printf 'init\nbatch.txt\n' | cpio -o -H newc -R 0:0 --quiet ) | gzip -1 > "$work/initrd.gz"
+
+scenarios=$(grep -c '^[[:space:]]*SCENARIO' "$batch" || true)
+timeout_s=${BOOT_TIMEOUT:-$(( 60 + scenarios / 5 ))}
+log="${CONSOLE_LOG:-$work/console.log}"
+
+start=$(date +%s.%N)
+rc=0
+timeout --kill-after=5 "$timeout_s" qemu-system-aarch64 \
+  -M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp 1 -m 512 \
+  -nographic -nic none -no-reboot -icount shift=0 \
+  -kernel "$image" -initrd "$work/initrd.gz" \
+  -append "console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1" \
+  </dev/null >"$log" 2>&1 || rc=$?
+end=$(date +%s.%N)
+
+tr -d '\r' < "$log" | grep -a '^@@PMU ' || true
+if ! tr -d '\r' < "$log" | grep -aq '^@@PMU END [0-9]'; then
+  [[ $rc -eq 124 || $rc -eq 137 ]] && echo "run-batch.sh: timeout after ${timeout_s}s" >&2
+  echo "run-batch.sh: no end marker (qemu exit $rc); last console lines:" >&2
+  tr -d '\r' < "$log" | tail -n 20 >&2
+  exit 1
+fi
+awk -v s="$start" -v e="$end" 'BEGIN { printf "run-batch.sh: boot+batch wall time %.2f s\n", e - s }' >&2
