@@ -511,11 +511,14 @@ public sealed class ModelVcpu
     private void ChainIncrement(int j, ulong overflows)
     {
         Rules.Cite("C7");
-        if (j < vm.Counters && PmcrEnabled && (enableSet & Bit(j)) != 0 && SelectedEvent(j) == Events.Chain)
+        if (CountsChain(j))
         {
             Advance(j, overflows);
         }
     }
+
+    private bool CountsChain(int j) =>
+        j < vm.Counters && PmcrEnabled && (enableSet & Bit(j)) != 0 && SelectedEvent(j) == Events.Chain;
 
     /// <summary>C6: PMSWINC. PMCR.E gates everything; the filter, EL bits and current EL are ignored.</summary>
     private Outcome SoftwareIncrement(ulong mask)
@@ -550,12 +553,26 @@ public sealed class ModelVcpu
         }
         foreach (var i in CounterIndices())
         {
-            if (SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el))
+            if (CountsHardwareEvent(i, e, el))
             {
                 Advance(i, count);
             }
         }
     }
+
+    /// <summary>C5: whether one occurrence of hardware event <paramref name="e"/> at <paramref name="el"/> advances counter <paramref name="i"/> now.</summary>
+    public bool CountsHardwareEvent(int i, ushort e, GuestEl el) =>
+        vm.HasPmu && (i == Cycle || i < vm.Counters) && SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el);
+
+    /// <summary>C7: whether an overflow of counter <paramref name="i"/> would increment its CHAIN neighbour now.</summary>
+    public bool FeedsChain(int i) => i < Cycle && CanChain(i) && CountsChain(i + 1);
+
+    /// <summary>The stored value of counter <paramref name="i"/> (31: the cycle counter), for observers.</summary>
+    public ulong CounterValue(int i) => counter[i];
+
+    /// <summary>O1: the value at which counter <paramref name="i"/> overflows next, minus its current value.</summary>
+    public ulong DistanceToOverflow(int i) =>
+        Is64Bit(i) && Has64BitOverflow(i) ? ulong.MaxValue - counter[i] + 1 : 0x1_0000_0000UL - (counter[i] & 0xFFFFFFFF);
 
     private IEnumerable<int> CounterIndices() => Enumerable.Range(0, vm.Counters).Append(Cycle);
 

@@ -57,6 +57,9 @@ public sealed class ModelVm : ISimulatedVm
         return Filter is null || Filter.Allows(e);
     }
 
+    /// <summary>A vCPU's PMU, for observers such as the kernel oracle's projection.</summary>
+    public ModelVcpu Vcpu(int index) => vcpus[index];
+
     public Outcome Apply(Step step)
     {
         var vcpu = vcpus[step.Vcpu];

@@ -11,4 +11,7 @@ public sealed class RuleTrace
     public IReadOnlySet<string> Cited => cited;
 
     public void Cite(string ruleId) => cited.Add(ruleId);
+
+    /// <summary>Forgets what was cited, so that a caller can see the rules of one step (pmuconf explain).</summary>
+    public void Clear() => cited.Clear();
 }

@@ -12,6 +12,12 @@ public interface ITarget
     /// <summary>Null when this target can execute scenarios with this set-up, else the reason it cannot.</summary>
     string? WhyNotRunnable(Setup setup);
 
+    /// <summary>
+    /// Null when this target can execute this scenario, else the reason it cannot. Targets that
+    /// cannot produce some steps (a real kernel cannot make every hardware event happen) refine it.
+    /// </summary>
+    string? WhyNotRunnable(Scenario scenario) => WhyNotRunnable(scenario.Setup);
+
     Execution Execute(Scenario scenario);
 
     /// <summary>Executes a batch; targets with a high start-up cost (a kernel boot) override this.</summary>

@@ -7,5 +7,8 @@ out="${1:?usage: build.sh <output path>}"
 cc="${CC_AARCH64:-aarch64-linux-gnu-gcc}"
 command -v "$cc" >/dev/null || { echo "build.sh: $cc not found (run scripts/setup-kernel-oracle.sh)" >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
-"$cc" -static -O2 -Wall -Wextra -o "$out" "$here/probe.c" "$here/guest.S"
-aarch64-linux-gnu-strip "$out" 2>/dev/null || true
+tmp="$out.tmp.$$"
+trap 'rm -f "$tmp"' EXIT
+"$cc" -static -O2 -Wall -Wextra -o "$tmp" "$here/probe.c" "$here/guest.S"
+aarch64-linux-gnu-strip "$tmp" 2>/dev/null || true
+mv -f "$tmp" "$out"        # atomic: concurrent builds and runs never see a partial file

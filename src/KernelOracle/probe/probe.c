@@ -207,7 +207,7 @@ static const char *errname(int e)
 	case ENOSPC: return "ENOSPC"; case ERANGE: return "ERANGE"; case ENOSYS: return "ENOSYS";
 	case EOPNOTSUPP: return "EOPNOTSUPP"; case EOVERFLOW: return "EOVERFLOW";
 	case ENOTSUPP_LINUX: return "ENOTSUPP";
-	default: snprintf(buf, sizeof buf, "%d", e); return buf;
+	default: snprintf(buf, sizeof buf, "E%d", e); return buf;
 	}
 }
 
@@ -567,7 +567,7 @@ static int run_user_op(struct vm *vm, const struct scenario *sc, const struct st
 	}
 	}
 	if (e)
-		out("R %s %s E%s", sc->id, st->name, errname(e));
+		out("R %s %s %s", sc->id, st->name, errname(e));
 	else
 		out("R %s %s ok", sc->id, st->name);
 	return 0;

@@ -51,7 +51,7 @@ start=$(date +%s.%N)
 rc=0
 timeout --kill-after=5 "$timeout_s" qemu-system-aarch64 \
   -M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp 1 -m 512 \
-  -nographic -nic none -no-reboot -icount shift=0 \
+  -nographic -nic none -no-reboot -icount "${QEMU_ICOUNT:-shift=0}" \
   -kernel "$image" -initrd "$work/initrd.gz" \
   -append "console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1" \
   </dev/null >"$log" 2>&1 || rc=$?

@@ -1,0 +1,176 @@
+using PmuConformance.ReferenceModel;
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.KernelOracle;
+
+/// <summary>
+/// Compares a real kernel's transcript with the reference model's (scenario-language.md,
+/// "Outcomes"). Errno, PMCEID, register read-back, SW_INCR and CHAIN counters and overflow bits are
+/// compared exactly. A counter that can count the probe's own instructions (it is backed,
+/// enabled, counts at EL1 and selects INST_RETIRED or CPU_CYCLES) is compared as "advanced since it
+/// was last written"; overflow bits and CHAIN neighbours it might have disturbed, and the interrupt
+/// line then, are not checked and are listed as such.
+/// </summary>
+public static class KernelProjection
+{
+    /// <summary>A counter closer than this to its overflow may have wrapped from the probe's own instructions.</summary>
+    private const ulong OverflowMargin = 1UL << 24;
+
+    private enum Knowledge
+    {
+        /// <summary>The kernel's value must equal the model's.</summary>
+        Exact,
+
+        /// <summary>The counter counted the probe's instructions: it must differ from its last known value.</summary>
+        Advancing,
+
+        /// <summary>A CHAIN neighbour of a counter that may have overflowed: not checkable.</summary>
+        Unknown,
+    }
+
+    private sealed class VcpuKnowledge
+    {
+        public readonly Knowledge[] State = new Knowledge[32];
+        public readonly ulong[] LastKnown = new ulong[32];
+        public ulong UncertainOverflow;
+    }
+
+    public static ProjectedComparison Compare(Scenario scenario, Execution kernel, string targetName)
+    {
+        var mismatches = new List<Mismatch>();
+        var notChecked = new List<UncheckedStep>();
+        var checkedCount = 0;
+        var model = new ModelVm(scenario.Setup, new RuleTrace());
+        var preconditions = new StepPreconditions(scenario.Setup);
+        var knowledge = Enumerable.Range(0, scenario.Setup.Vm.Vcpus).Select(_ => new VcpuKnowledge()).ToArray();
+        var margin = OverflowMargin + (4 * scenario.Steps.Select(s => s.Step).OfType<EventsStep>().Aggregate(0UL, (sum, e) => sum + e.Count));
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            var scenarioStep = scenario.Steps[i];
+            var step = scenarioStep.Step;
+            if (i >= kernel.Outcomes.Count || preconditions.WhyImpossible(step) is not null)
+            {
+                notChecked.Add(new UncheckedStep(i, scenarioStep.Line, i >= kernel.Outcomes.Count ? "the kernel did not reach this step" : "scenario error on the model"));
+                continue;
+            }
+            var vcpu = model.Vcpu(step.Vcpu);
+            var known = knowledge[step.Vcpu];
+            var counterRead = CounterOf(step, vcpu);
+            var expected = model.Apply(step);
+            preconditions.Observe(step, expected);
+            var actual = kernel.Outcomes[i];
+            var verdict = Judge(step, counterRead, expected, actual, known);
+            switch (verdict)
+            {
+                case null:
+                    break;
+                case { Reason: { } reason }:
+                    notChecked.Add(new UncheckedStep(i, scenarioStep.Line, reason));
+                    break;
+                case { Agrees: true }:
+                    checkedCount++;
+                    break;
+                default:
+                    checkedCount++;
+                    mismatches.Add(new Mismatch(scenario.Source, scenarioStep.Line, i, verdict.Expected, $"{actual} on {targetName}"));
+                    break;
+            }
+            if (step is GuestStep or RunStep && expected.Kind != OutcomeKind.Errno)
+            {
+                Track(step, counterRead, vcpu, known, model, margin);
+            }
+        }
+        return new ProjectedComparison(mismatches, notChecked, checkedCount);
+    }
+
+    private sealed record Verdict(bool Agrees, string Expected, string? Reason = null);
+
+    /// <summary>The counter a read or write of a counter value register names, or -1.</summary>
+    private static int CounterOf(Step step, ModelVcpu vcpu)
+    {
+        var register = step switch
+        {
+            ReadStep r => r.Register,
+            WriteStep w => w.Register,
+            _ => (Register?)null,
+        };
+        return register?.Kind switch
+        {
+            RegisterKind.Pmevcntr => register.Value.Index,
+            RegisterKind.Pmccntr => Register.CycleCounter,
+            RegisterKind.Pmxevcntr => vcpu.Apply(new ReadStep(step.Vcpu, Register.Pmselr)) is { Kind: OutcomeKind.Value } sel ? (int)sel.Value : -1,
+            _ => -1,
+        };
+    }
+
+    private static Verdict? Judge(Step step, int counter, Outcome expected, Outcome actual, VcpuKnowledge known)
+    {
+        if (step.Yields == StepYield.Nothing)
+        {
+            return null;
+        }
+        if (step is not ReadStep read || expected.Kind != OutcomeKind.Value || actual.Kind != OutcomeKind.Value)
+        {
+            return new Verdict(expected == actual, expected.ToString());
+        }
+        if (counter >= 0)
+        {
+            return known.State[counter] switch
+            {
+                Knowledge.Exact => new Verdict(expected == actual, expected.ToString()),
+                Knowledge.Advancing => new Verdict(actual.Value != known.LastKnown[counter], $"a value advanced from {Numbers.Hex(known.LastKnown[counter])} (model: {expected})"),
+                _ => new Verdict(false, "", "CHAIN neighbour of a counter that may have overflowed from the probe's own instructions"),
+            };
+        }
+        switch (read.Register.Kind)
+        {
+            case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
+                var certain = ~known.UncertainOverflow;
+                return new Verdict((expected.Value & certain) == (actual.Value & certain),
+                    known.UncertainOverflow == 0 ? expected.ToString() : $"{Numbers.Hex(expected.Value & certain)} outside the bits {Numbers.Hex(known.UncertainOverflow)}");
+            case RegisterKind.Irq when known.UncertainOverflow != 0:
+                return new Verdict(false, "", "interrupt line while a counter may have overflowed from the probe's own instructions");
+            case RegisterKind.IdAa64dfr0:
+                // Only the PMUVer field (bits 11:8) is modelled.
+                var field = (actual.Value >> 8) & 0xF;
+                return new Verdict(Outcome.Of(field << 8) == expected, expected.ToString());
+            default:
+                return new Verdict(expected == actual, expected.ToString());
+        }
+    }
+
+    /// <summary>Updates what can be known of each counter after the vCPU ran guest code for this step.</summary>
+    private static void Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin)
+    {
+        var resetByPmcr = step is WriteStep { Register.Kind: RegisterKind.Pmcr } pmcrWrite ? pmcrWrite.Value : 0;
+        foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
+        {
+            var live = ProbeBatch.LoopEvents.Any(e => vcpu.CountsHardwareEvent(c, e, GuestEl.El1));
+            var written = (step is WriteStep && c == writtenCounter)
+                || (c == Register.CycleCounter ? (resetByPmcr & 0x4) != 0 : (resetByPmcr & 0x2) != 0);
+            if (written)
+            {
+                known.State[c] = live ? Knowledge.Advancing : Knowledge.Exact;
+                known.LastKnown[c] = vcpu.CounterValue(c);
+            }
+            else if (live && known.State[c] == Knowledge.Exact)
+            {
+                known.State[c] = Knowledge.Advancing;
+                known.LastKnown[c] = vcpu.CounterValue(c);
+            }
+            if (step is WriteStep { Register.Kind: RegisterKind.PmovsClr or RegisterKind.PmovsSet } ovs && !live)
+            {
+                known.UncertainOverflow &= ~(ovs.Value & (1UL << c));
+            }
+            if (known.State[c] == Knowledge.Advancing && live && vcpu.DistanceToOverflow(c) <= margin)
+            {
+                known.UncertainOverflow |= 1UL << c;
+                if (vcpu.FeedsChain(c))
+                {
+                    known.State[c + 1] = Knowledge.Unknown;
+                    known.UncertainOverflow |= 1UL << (c + 1);
+                }
+            }
+        }
+    }
+}

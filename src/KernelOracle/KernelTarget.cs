@@ -1,0 +1,126 @@
+using System.Text;
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.KernelOracle;
+
+/// <summary>One boot of the kernel: how many scenarios it ran, how long it took, and its start-up time.</summary>
+public sealed record BootStatistics(string Preset, int Scenarios, TimeSpan Elapsed, TimeSpan StartUp);
+
+/// <summary>
+/// A real Linux kernel under QEMU as a target (<c>kernel:debian-6.1</c>, or <c>kernel:&lt;path&gt;</c>).
+/// Scenarios are batched per QEMU preset and run by the probe, each in a fresh VM, one boot per
+/// batch. Comparison with the model goes through <see cref="KernelProjection"/>.
+/// </summary>
+public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
+{
+    public const string Prefix = "kernel:";
+
+    /// <summary>Scenarios per boot: keeps one boot well inside its timeout and the console output small.</summary>
+    public const int BatchSize = 400;
+
+    private readonly List<BootStatistics> boots = [];
+
+    public KernelImage Kernel { get; } = kernel;
+
+    public string Name => Prefix + Kernel.Name;
+
+    public IReadOnlyList<BootStatistics> Boots => boots;
+
+    /// <summary>Resolves <c>kernel:&lt;spec&gt;</c>; null with a message if the kernel or QEMU is missing.</summary>
+    public static KernelTarget? Resolve(string name, out string? error)
+    {
+        var image = KernelImage.Resolve(name[Prefix.Length..], out error);
+        return image is null ? null : new KernelTarget(image);
+    }
+
+    public string? WhyNotRunnable(Setup setup) =>
+        ProbeBatch.WhyNotRunnable(new Scenario(setup, []), Kernel.Profile);
+
+    public string? WhyNotRunnable(Scenario scenario) => ProbeBatch.WhyNotRunnable(scenario, Kernel.Profile);
+
+    public Execution Execute(Scenario scenario) => ExecuteAll([scenario])[0];
+
+    public IReadOnlyList<Execution> ExecuteAll(IReadOnlyList<Scenario> scenarios)
+    {
+        var executions = new Execution?[scenarios.Count];
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            if (WhyNotRunnable(scenarios[i]) is { } reason)
+            {
+                executions[i] = NotRunnable(scenarios[i], reason);
+            }
+        }
+        var runnable = Enumerable.Range(0, scenarios.Count).Where(i => executions[i] is null);
+        foreach (var group in runnable.GroupBy(i => ProbeBatch.PresetOf(scenarios[i].Setup.Host)!))
+        {
+            foreach (var chunk in group.Chunk(BatchSize))
+            {
+                var results = RunBatch(group.Key, chunk.Select(i => scenarios[i]).ToList());
+                for (var k = 0; k < chunk.Length; k++)
+                {
+                    executions[chunk[k]] = results[k];
+                }
+            }
+        }
+        return executions.Select(e => e!).ToList();
+    }
+
+    public ProjectedComparison Compare(Scenario scenario, Execution actual) =>
+        KernelProjection.Compare(scenario, actual, Name);
+
+    private static Execution NotRunnable(Scenario scenario, string reason) =>
+        new([], new ScenarioException(scenario.Source, 0, "not runnable here: " + reason));
+
+    private List<Execution> RunBatch(string preset, List<Scenario> batch)
+    {
+        var probe = ProbeBinary.Ensure(out var error);
+        if (probe is null)
+        {
+            return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, error!))).ToList();
+        }
+        var initramfs = Initramfs.Build(
+        [
+            ("init", File.ReadAllBytes(probe), true),
+            ("batch.txt", Encoding.ASCII.GetBytes(ProbeBatch.Write(batch)), false),
+        ]);
+        var timeout = TimeSpan.FromSeconds(60 + (batch.Count / 5.0));
+        var boot = QemuBoot.Run(Kernel.Path, preset, initramfs, timeout);
+        boots.Add(new BootStatistics(preset, batch.Count, boot.Elapsed, boot.StartUp));
+        if (!boot.Completed)
+        {
+            return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, $"kernel {Kernel.Name} ({preset}): {boot.Problem}"))).ToList();
+        }
+        var (results, _) = ProbeOutput.Parse(boot.ProbeLines);
+        return batch.Select((scenario, i) => ToExecution(scenario, results.GetValueOrDefault($"s{i}"))).ToList();
+    }
+
+    /// <summary>A transcript from the probe's results: steps it does not report (put, load, events) yield nothing.</summary>
+    private Execution ToExecution(Scenario scenario, ProbeScenarioResult? result)
+    {
+        if (result is null || !result.Done)
+        {
+            return new Execution([], new ScenarioException(scenario.Source, 0, $"kernel {Kernel.Name}: the probe did not finish this scenario"));
+        }
+        if (result.NotRun is { } reason)
+        {
+            return NotRunnable(scenario, "the probe could not run it: " + reason);
+        }
+        var outcomes = new List<Outcome>();
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            if (scenario.Steps[i].Step.Yields == StepYield.Nothing)
+            {
+                outcomes.Add(Outcome.Nothing);
+            }
+            else if (result.Results.TryGetValue(i, out var outcome))
+            {
+                outcomes.Add(outcome);
+            }
+            else
+            {
+                return new Execution(outcomes, new ScenarioException(scenario.Source, scenario.Steps[i].Line, $"kernel {Kernel.Name}: the probe gave no result for this step"));
+            }
+        }
+        return new Execution(outcomes);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.KernelOracle;
+
+/// <summary>
+/// Lowers scenarios into the probe's batch format (documented at the top of probe/probe.c), and
+/// decides which scenarios a real kernel under QEMU can run at all.
+/// </summary>
+public static class ProbeBatch
+{
+    /// <summary>A LOOP of this many iterations takes about a millisecond under QEMU; more would slow the batch down.</summary>
+    public const ulong MaxLoopIterations = 1_000_000;
+
+    /// <summary>The events QEMU's PMU implements and the probe's guest loop produces at EL1.</summary>
+    public static readonly IReadOnlyList<ushort> LoopEvents = [Events.InstRetired, Events.CpuCycles];
+
+    /// <summary>The QEMU CPU preset whose values the host spec equals, or null.</summary>
+    public static string? PresetOf(HostSpec host) => host.PresetName;
+
+    /// <summary>Null when a real kernel under QEMU can run this scenario, else the reason it cannot.</summary>
+    public static string? WhyNotRunnable(Scenario scenario, KernelProfile kernelProfile)
+    {
+        var setup = scenario.Setup;
+        if (setup.Profile != kernelProfile)
+        {
+            return $"written for profile {KernelProfiles.Name(setup.Profile)}, the kernel runs profile {KernelProfiles.Name(kernelProfile)}";
+        }
+        if (PresetOf(setup.Host) is null)
+        {
+            return "host is not a QEMU preset (qemu-max, qemu-a57)";
+        }
+        if (setup.Vm.Nested)
+        {
+            return "nested virtualisation: QEMU 7.2 lacks FEAT_NV2";
+        }
+        if (setup.Vm.El3)
+        {
+            return "el3=on: QEMU's virt machine gives the host no EL3 to advertise";
+        }
+        foreach (var step in scenario.Steps)
+        {
+            if (WhyStepNotRunnable(step.Step) is { } reason)
+            {
+                return $"line {step.Line}: {reason}";
+            }
+        }
+        return null;
+    }
+
+    private static string? WhyStepNotRunnable(Step step) => step switch
+    {
+        EventsStep { El: not GuestEl.El1 } => "events at el0/el2: the probe's guest runs at EL1 only",
+        EventsStep e when !LoopEvents.Contains(e.Event) => $"event {Events.Format(e.Event)}: QEMU only produces inst_retired and cpu_cycles",
+        EventsStep { Count: > MaxLoopIterations } => $"more than {MaxLoopIterations} events: too slow to produce under QEMU",
+        _ => null,
+    };
+
+    /// <summary>Writes the batch for scenarios that are all runnable; scenario i gets the id <c>s{i}</c>.</summary>
+    public static string Write(IReadOnlyList<Scenario> scenarios)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            Append(text, $"s{i}", scenarios[i]);
+        }
+        return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, string id, Scenario scenario)
+    {
+        var vm = scenario.Setup.Vm;
+        text.Append(CultureInfo.InvariantCulture,
+            $"SCENARIO {id} vcpus={vm.Vcpus} pmu={Bit(vm.Pmu)} el2={Bit(vm.El2)} el3={Bit(vm.El3)}\n");
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            if (Line(scenario.Steps[i].Step) is { } line)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{line.Kind} {i} {scenario.Steps[i].Step.Vcpu} {line.Operation}\n");
+            }
+        }
+        text.Append("END\n");
+    }
+
+    private static int Bit(bool value) => value ? 1 : 0;
+
+    /// <summary>The probe line of a step; null for steps a real kernel does not need (put/load: the scheduler's business).</summary>
+    private static (char Kind, string Operation)? Line(Step step) => step switch
+    {
+        FilterStep f => ('U', $"FILTER {f.Action} {Numbers.Hex(f.Base)} {f.Count} {Numbers.Hex(f.Pad)}"),
+        FilterFaultStep => ('U', "FILTERFAULT"),
+        SetPmuStep s => ('U', $"SETPMU {s.PmuIndex}"),
+        SetNrCountersStep s => ('U', $"SETNR {s.Count}"),
+        SetPmuVerStep s => ('U', $"SETPMUVER {s.Version}"),
+        AttrStep a => ('U', $"ATTR {a.Attribute}"),
+        InitStep => ('U', "INIT"),
+        RunStep => ('U', "RUN"),
+        ReadStep r => ('G', $"READ {r.Register}"),
+        WriteStep w => ('G', $"WRITE {w.Register} {Numbers.Hex(w.Value)}"),
+        SwincStep s => ('G', $"SWINC {Numbers.Hex(s.Mask)}"),
+        EventsStep e => ('G', $"LOOP {e.Count}"),
+        _ => null,
+    };
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace PmuConformance.KernelOracle;
+
+/// <summary>The probe, built from probe/probe.c and probe/guest.S with the Debian cross compiler, cached.</summary>
+public static class ProbeBinary
+{
+    public static string CachedPath => Path.Combine(RepositoryPaths.Cache, "kernel-oracle", "probe");
+
+    /// <summary>Builds the probe if it is missing or older than its sources; null with a message on failure.</summary>
+    public static string? Ensure(out string? error)
+    {
+        error = null;
+        var sources = new[] { "probe.c", "guest.S" }.Select(f => Path.Combine(RepositoryPaths.ProbeSources, f)).ToList();
+        var output = CachedPath;
+        if (File.Exists(output) && sources.All(s => File.GetLastWriteTimeUtc(s) <= File.GetLastWriteTimeUtc(output)))
+        {
+            return output;
+        }
+        var build = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.ProbeSources, "build.sh"), output])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        try
+        {
+            using var process = Process.Start(build)!;
+            var messages = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                error = "building the probe failed: " + messages.Result.Trim();
+                return null;
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            error = "building the probe failed: " + e.Message;
+            return null;
+        }
+        return output;
+    }
+}

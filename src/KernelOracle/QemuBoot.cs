@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace PmuConformance.KernelOracle;
+
+/// <summary>The probe's console lines of one boot, and how long the boot took.</summary>
+public sealed record BootResult(IReadOnlyList<string> ProbeLines, bool Completed, string Problem, TimeSpan Elapsed, TimeSpan StartUp);
+
+/// <summary>
+/// Boots a kernel under QEMU with an initramfs (kernel-oracle.md): TCG with EL2 so KVM works
+/// inside, <c>-icount shift=0</c> for exact counts, bounded by a timeout. QEMU exits 0 even after a
+/// panic, so a boot only counts as complete when the probe's end marker was seen.
+/// </summary>
+public static class QemuBoot
+{
+    public const string LinePrefix = "@@PMU ";
+
+    public static string CpuOf(string preset) => preset switch
+    {
+        "qemu-max" => "max,pauth=off",
+        "qemu-a57" => "cortex-a57",
+        _ => throw new ArgumentException($"unknown QEMU preset {preset}", nameof(preset)),
+    };
+
+    public static BootResult Run(string image, string preset, byte[] initramfs, TimeSpan timeout)
+    {
+        var work = Directory.CreateTempSubdirectory("pmuconf-qemu-");
+        try
+        {
+            var initrd = Path.Combine(work.FullName, "initrd.gz");
+            File.WriteAllBytes(initrd, initramfs);
+            var start = new ProcessStartInfo("qemu-system-aarch64",
+            [
+                "-M", "virt,virtualization=on,gic-version=3", "-cpu", CpuOf(preset), "-smp", "1", "-m", "512",
+                "-nographic", "-nic", "none", "-no-reboot", "-icount", "shift=0",
+                "-kernel", image, "-initrd", initrd,
+                "-append", "console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1",
+            ])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+            };
+            return Boot(start, timeout);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static BootResult Boot(ProcessStartInfo start, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var lines = new List<string>();
+        var tail = new Queue<string>();
+        var firstLine = TimeSpan.Zero;
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+            var line = e.Data.TrimEnd('\r');
+            lock (lines)
+            {
+                var at = line.IndexOf(LinePrefix, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    if (lines.Count == 0)
+                    {
+                        firstLine = clock.Elapsed;
+                    }
+                    lines.Add(line[(at + LinePrefix.Length)..]);
+                }
+                tail.Enqueue(line);
+                if (tail.Count > 20)
+                {
+                    tail.Dequeue();
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) => { };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return new BootResult([], false, $"cannot start qemu-system-aarch64 ({e.Message}): run scripts/setup-kernel-oracle.sh", clock.Elapsed, TimeSpan.Zero);
+        }
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExit((int)timeout.TotalMilliseconds);
+        if (!exited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        process.WaitForExit();
+        lock (lines)
+        {
+            var completed = lines.Any(l => l.StartsWith("END ", StringComparison.Ordinal));
+            var problem = completed ? ""
+                : (exited ? $"QEMU exited ({process.ExitCode}) without the probe's end marker" : $"timeout after {timeout.TotalSeconds:0} s")
+                  + "; last console lines:\n" + string.Join('\n', tail);
+            return new BootResult(lines.ToList(), completed, problem, clock.Elapsed, firstLine);
+        }
+    }
+}
