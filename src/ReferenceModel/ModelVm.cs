@@ -47,8 +47,16 @@ public sealed class ModelVm : ISimulatedVm
     /// <summary>L3: the index of the host PMU backing the VM.</summary>
     public uint SelectedPmu { get; private set; }
 
-    /// <summary>E2: the mask applied to every guest event number.</summary>
-    public ushort GuestEventMask => EventSpace.GuestEventMask(Profile, Host, GuestPmuVer);
+    /// <summary>E2: the mask applied to every guest event number; its width comes from E1's EventMask.</summary>
+    public ushort GuestEventMask
+    {
+        get
+        {
+            Rules.Cite("E1");
+            Rules.Cite("E2");
+            return EventSpace.GuestEventMask(Profile, Host, GuestPmuVer);
+        }
+    }
 
     /// <summary>B5: whether an event (already masked to the guest width) may count.</summary>
     public bool Allowed(uint e)
@@ -98,6 +106,7 @@ public sealed class ModelVm : ISimulatedVm
         Rules.Cite("U2"); // the struct: base, nevents, action; pad never read
         var space = EventSpace.FilterSpace(Profile, Host);
         Rules.Cite("F9");
+        Rules.Cite("E1"); // the space is EventMask(v) + 1
         var end = (uint)filter.Base + filter.Count; // F4a: a 32-bit sum never wraps
         if (end > space || filter.Action > FilterStep.Deny)
         {

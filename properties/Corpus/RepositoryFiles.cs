@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+
+namespace PmuConformance.Properties.Corpus;
+
+/// <summary>
+/// Finds the repository's corpus and the specification beside the repository, from wherever the
+/// test assembly runs (bin/Debug/net10.0 under properties/, or a copied output directory).
+/// </summary>
+public static partial class RepositoryFiles
+{
+    private const string SolutionFile = "PmuConformance.sln";
+
+    /// <summary>The repository root: the first ancestor of the test's base directory holding the solution.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string CorpusDirectory => Path.Combine(RepositoryRoot, "corpora");
+
+    /// <summary>behaviour.md lives in the shared folder beside the repository (../shared/spec).</summary>
+    public static string BehaviourSpec => Path.Combine(RepositoryRoot, "..", "shared", "spec", "behaviour.md");
+
+    /// <summary>Every corpus file, as a path relative to the repository root with '/' separators, sorted.</summary>
+    public static IReadOnlyList<string> CorpusFiles { get; } =
+        Directory.GetFiles(CorpusDirectory, "*.pmu", SearchOption.AllDirectories)
+            .Select(RelativeName)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public static string FullPath(string relativeName) => Path.Combine(RepositoryRoot, relativeName);
+
+    /// <summary>
+    /// The rule ids that behaviour.md defines: a list item starting with a bold id (<c>- **F4a**</c>,
+    /// <c>- **C1 Selected event.**</c>) or a table row starting with one (<c>| F1 |</c>).
+    /// Fails clearly when the file is missing: the spec is always beside the repository in CI.
+    /// </summary>
+    public static IReadOnlySet<string> RuleIdsOfSpec()
+    {
+        var path = Path.GetFullPath(BehaviourSpec);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"behaviour.md not found at {path} (expected ../shared/spec/behaviour.md beside the repository)", path);
+        }
+        return File.ReadLines(path)
+            .Select(line => RuleDefinition().Match(line))
+            .Where(m => m.Success)
+            .Select(m => m.Groups["id"].Value)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The ids a corpus file cites on its <c># rules:</c> comment lines.</summary>
+    public static IReadOnlyList<string> RulesCitedBy(string relativeName) =>
+        File.ReadLines(FullPath(relativeName))
+            .Where(line => line.StartsWith("# rules:", StringComparison.Ordinal))
+            .SelectMany(line => line["# rules:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+
+    private static string RelativeName(string path) =>
+        Path.GetRelativePath(RepositoryRoot, path).Replace(Path.DirectorySeparatorChar, '/');
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)) && Directory.Exists(Path.Combine(dir.FullName, "corpora")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException($"no ancestor of {AppContext.BaseDirectory} holds {SolutionFile} and corpora/");
+    }
+
+    [GeneratedRegex(@"^(?:- \*\*|\| )(?<id>[A-Z][0-9]+[a-z]?)(?=[\s*|])")]
+    private static partial Regex RuleDefinition();
+}
