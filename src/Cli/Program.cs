@@ -1,6 +1,18 @@
 using System.CommandLine;
-using PmuConformance.Cli;
 
-var root = new RootCommand("pmuconf: conformance suite for the KVM arm64 PMU event filter");
-root.Subcommands.Add(ReplayCommand.Create());
-return root.Parse(args).Invoke();
+namespace PmuConformance.Cli;
+
+public static class Program
+{
+    /// <summary>Every command of <c>pmuconf</c>. A new command is one more <c>Subcommands.Add</c> line.</summary>
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand(HelpTexts.Root);
+        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        return root;
+    }
+
+    public static int Main(string[] args) => PmuConf.Run(args, Console.Out, Console.Error);
+}

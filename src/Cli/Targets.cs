@@ -1,25 +1,37 @@
 using PmuConformance.ReferenceModel;
 using PmuConformance.Scenarios;
+using PmuConformance.SystemUnderTest;
 
 namespace PmuConformance.Cli;
 
 /// <summary>The values of <c>--target</c>: every target the suite can run scenarios on.</summary>
 public static class Targets
 {
-    /// <summary>Names for help texts.</summary>
-    public static IReadOnlyList<string> Names => ["model"];
+    /// <summary>
+    /// Name → factory. A new target is one more line here; a factory runs once per command, so a
+    /// target may keep state (a booted kernel) for the whole run.
+    /// </summary>
+    private static readonly IReadOnlyList<(string Name, Func<ITarget> Create)> All =
+    [
+        (ModelTarget.TargetName, () => new ModelTarget()),
+        (EmulatorTarget.TargetName, () => new EmulatorTarget()),
+    ];
+
+    /// <summary>Names for help texts, in the order above.</summary>
+    public static IReadOnlyList<string> Names => All.Select(t => t.Name).ToList();
 
     /// <summary>The target of that name, or null with a message when there is none.</summary>
     public static ITarget? Resolve(string name, out string? error)
     {
-        error = null;
-        switch (name)
+        foreach (var (known, create) in All)
         {
-            case ModelTarget.TargetName:
-                return new ModelTarget();
-            default:
-                error = $"unknown target '{name}' (known: {string.Join(", ", Names)})";
-                return null;
+            if (known == name)
+            {
+                error = null;
+                return create();
+            }
         }
+        error = $"unknown target '{name}' (known: {string.Join(", ", Names)})";
+        return null;
     }
 }

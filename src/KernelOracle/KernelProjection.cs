@@ -139,6 +139,15 @@ public static class KernelProjection
         }
     }
 
+    /// <summary>
+    /// How far a counter is from an overflow the host might report. Under QEMU 7.2 a hardware-counted
+    /// counter with 64-bit overflow (PMCR.LP or LC set) still reports an overflow when its low 32 bits
+    /// wrap (observed on the Debian 6.12 and 7.2 kernels; corpora/chain/lp-stops-chaining.pmu), so the
+    /// nearer of the 32-bit wrap and the architectural overflow counts.
+    /// </summary>
+    private static ulong DistanceToAnyOverflow(ModelVcpu vcpu, int c) =>
+        Math.Min(vcpu.DistanceToOverflow(c), 0x1_0000_0000UL - (vcpu.CounterValue(c) & 0xFFFFFFFF));
+
     /// <summary>Updates what can be known of each counter after the vCPU ran guest code for this step.</summary>
     private static void Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin)
     {
@@ -162,7 +171,7 @@ public static class KernelProjection
             {
                 known.UncertainOverflow &= ~(ovs.Value & (1UL << c));
             }
-            if (known.State[c] == Knowledge.Advancing && live && vcpu.DistanceToOverflow(c) <= margin)
+            if (known.State[c] == Knowledge.Advancing && live && DistanceToAnyOverflow(vcpu, c) <= margin)
             {
                 known.UncertainOverflow |= 1UL << c;
                 if (vcpu.FeedsChain(c))

@@ -50,7 +50,7 @@ public sealed class ModelVcpu
         for (var i = 0; i < Cycle; i++)
         {
             counter[i] = ResetPattern & 0xFFFFFFFF;
-            eventType[i] = ResetPattern & EvtyperMask();
+            eventType[i] = ResetPattern & EvtyperMask(guestEl2Field: true);
         }
         counter[Cycle] = ResetPattern;
         eventType[Cycle] = 0;
@@ -223,7 +223,7 @@ public sealed class ModelVcpu
         if (IsEventTypeRegister(register))
         {
             Rules.Cite("R2");
-            eventType[index] = value & EvtyperMask();
+            eventType[index] = value & EvtyperMask(vm.Setup.Vm.El2);
         }
         else
         {
@@ -255,15 +255,19 @@ public sealed class ModelVcpu
         return false;
     }
 
-    /// <summary>R2: which bits of PMEVTYPER/PMCCFILTR are stored.</summary>
-    private ulong EvtyperMask()
+    /// <summary>
+    /// R2: which bits of PMEVTYPER/PMCCFILTR are stored, given the guest's ID_AA64PFR0_EL1.EL2 field.
+    /// R6 (observed on 6.12): the reset values are masked at vCPU creation, when the EL2 field is
+    /// still the host's (always set: KVM needs EL2), even if userspace lowers it before the run.
+    /// </summary>
+    private ulong EvtyperMask(bool guestEl2Field)
     {
         if (Profile == KernelProfile.V6_1)
         {
             return 0xC800FFFF; // P | U | NSH | all 16 event bits
         }
         var mask = EventTypeBits.P | EventTypeBits.U | vm.GuestEventMask;
-        if (vm.Setup.Vm.El2)
+        if (guestEl2Field)
         {
             mask |= EventTypeBits.Nsh;
         }
@@ -584,11 +588,13 @@ public sealed class ModelVcpu
         {
             return false;
         }
+        // Observed on all three kernels (6.1, 6.12, 7.2 under QEMU): PMCNTENSET plays no part, although
+        // behaviour.md's O3 gives 6.1 and 6.12 the formula E & OVS & CNTEN & INTEN. The kernel wins.
+        var overflow = overflowSet & interruptSet & ImplementedCounters();
         if (Profile != KernelProfile.V7_2)
         {
-            return PmcrEnabled && (overflowSet & enableSet & interruptSet & ImplementedCounters()) != 0;
+            return PmcrEnabled && overflow != 0;
         }
-        var overflow = overflowSet & interruptSet & ImplementedCounters();
         if (!PmcrEnabled)
         {
             overflow &= HypCounters();

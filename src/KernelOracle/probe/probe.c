@@ -9,8 +9,13 @@
  * Line oriented; '#' starts a comment; blank lines are ignored; numbers are decimal or 0x hex;
  * tokens are separated by blanks. <id> and <step> are opaque tokens (no blanks) echoed back.
  *
- *   TIMEOUT <seconds>                      optional, anywhere outside a scenario: watchdog per
- *                                          scenario from then on (default 10)
+ *   TIMEOUT <seconds>                      optional, outside a scenario: watchdog per scenario
+ *                                          from then on (default 2). The guest kernel's clock: under
+ *                                          QEMU -icount shift=0 one second = 1e9 instructions
+ *                                          (about 4-10 s of wall time)
+ *   PROFILE 1                              optional: print time per phase at the end (INFO lines)
+ *   SYNCDESTROY 1                          optional: destroy each VM before the next scenario
+ *                                          starts (slow on 7.2; for comparisons only)
  *   SCENARIO <id> vcpus=<1-4> pmu=<0|1> el2=<0|1> el3=<0|1>
  *       vcpus: number of vCPUs (all created before the first step)
  *       pmu=1: every vCPU is created with the PMUv3 feature; pmu=0: none is
@@ -58,6 +63,7 @@
  *                                           any R lines of <id> printed before it
  *   @@PMU DONE <id>                         after every scenario (also after NOTRUN)
  *   @@PMU END <count>                       after the batch: <count> = number of DONE lines
+ *                                           (-1: batch abandoned, a scenario hung outside KVM_RUN)
  * Kernel messages may interleave with these lines; a consumer reads only lines starting "@@PMU ".
  *
  * ============================ THE VM ======================================================
@@ -67,6 +73,13 @@
  * Guest exits: MMIO write to 0x10000000 + 8i ("done"), 0x10001000 + 8i (unexpected exception).
  * Every KVM_RUN is guarded: a per-scenario watchdog (SIGALRM + kvm_run.immediate_exit) ends a run
  * that does not come back; the scenario is then NOTRUN "timeout".
+ * Each scenario runs in a fresh VM created by a fresh worker thread; the VM is torn down by that
+ * thread after the scenario's lines are printed, while the next scenario already runs (see
+ * run_scenario for why this is safe and why it matters on 7.2).
+ *
+ * Cache maintenance: the probe writes op lists into guest memory between runs without cleaning
+ * caches. That is fine under QEMU (no cache model); on real hardware an MMU-off guest would need
+ * the host to clean those lines first (not needed for the oracle).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -89,6 +102,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 
 #define ENOTSUPP_LINUX 524                      /* kernel-internal ENOTSUPP */
 #ifndef KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS
@@ -215,13 +229,29 @@ static const char *errname(int e)
 static int kvm_fd = -1;
 static long run_size;
 static struct kvm_vcpu_init preferred;
-static unsigned char *mem;                    /* guest memory, reused by every VM */
-static int scenario_timeout = 10;
+static int scenario_timeout = 2;           /* guest-virtual seconds (see TIMEOUT) */
 static char kvm_unusable[160];                /* non-empty: every scenario is NOTRUN */
 
 struct hostpmu { char name[256]; int type; };
 static struct hostpmu hostpmus[8];
 static int nhostpmus;
+
+/* PROFILE 1: accumulate time per phase (guest-virtual time under -icount) */
+static int profile;
+static int sync_destroy;             /* SYNCDESTROY 1: destroy each VM before the next scenario */
+enum { PH_CREATE, PH_MEMSLOT, PH_VCPU, PH_VGIC, PH_STEPS, PH_N };
+static const char *const phase_names[PH_N] = { "create_vm", "memslot", "vcpus", "vgic", "steps" };
+static double phase_time[PH_N];
+static double phase_mark;
+static double now(void);
+static void phase(int ph)
+{
+	if (!profile)
+		return;
+	double t = now();
+	phase_time[ph] += t - phase_mark;
+	phase_mark = t;
+}
 
 static volatile sig_atomic_t timed_out;
 static struct kvm_run *volatile current_run;
@@ -254,6 +284,7 @@ struct vcpu {
 struct vm {
 	int fd, gic;
 	int n;
+	unsigned char *mem;       /* the VM's guest memory (MEM_SIZE bytes at GPA 0) */
 	struct vcpu v[MAX_VCPUS];
 };
 
@@ -268,7 +299,9 @@ static void vm_destroy(struct vm *vm)
 	if (vm->gic >= 0)
 		close(vm->gic);
 	if (vm->fd >= 0)
-		close(vm->fd);
+		close(vm->fd);           /* 7.2: ~17 ms, waiting in srcu_barrier() (see run_scenario) */
+	if (vm->mem)
+		munmap(vm->mem, MEM_SIZE);
 	memset(vm, 0, sizeof *vm);
 	vm->fd = vm->gic = -1;
 }
@@ -299,19 +332,29 @@ static int vm_create(struct vm *vm, const struct scenario *sc, char *why, size_t
 	for (int i = 0; i < MAX_VCPUS; i++)
 		vm->v[i].fd = -1;
 
+	phase_mark = profile ? now() : 0;
 	vm->fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0) {
 		snprintf(why, whylen, "KVM_CREATE_VM: %s", errname(errno));
 		return -1;
 	}
+	phase(PH_CREATE);
+	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
+		snprintf(why, whylen, "mmap guest memory: %s", errname(errno));
+		return -1;
+	}
+	memcpy(vm->mem, guest_blob_start, (size_t)(guest_blob_end - guest_blob_start));
 	struct kvm_userspace_memory_region slot = {
 		.slot = 0, .guest_phys_addr = 0, .memory_size = MEM_SIZE,
-		.userspace_addr = (uint64_t)(uintptr_t)mem,
+		.userspace_addr = (uint64_t)(uintptr_t)vm->mem,
 	};
 	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot)) {
 		snprintf(why, whylen, "KVM_SET_USER_MEMORY_REGION: %s", errname(errno));
 		return -1;
 	}
+	phase(PH_MEMSLOT);
 	for (int i = 0; i < sc->vcpus; i++) {
 		struct vcpu *v = &vm->v[i];
 		v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, i);
@@ -347,12 +390,14 @@ static int vm_create(struct vm *vm, const struct scenario *sc, char *why, size_t
 				want &= ~(0xfull << 12);
 			if (want != pfr0 && (e = set_reg(v->fd, REG_ID_AA64PFR0, want))) {
 				snprintf(why, whylen, "cannot lower ID_AA64PFR0_EL1%s%s (0x%llx -> 0x%llx): %s",
-					 !sc->el2 ? ".EL2" : "", !sc->el3 ? ".EL3" : "",
+					 (pfr0 ^ want) & (0xfull << 8) ? ".EL2" : "",
+					 (pfr0 ^ want) & (0xfull << 12) ? ".EL3" : "",
 					 (unsigned long long)pfr0, (unsigned long long)want, errname(e));
 				return -1;
 			}
 		}
 	}
+	phase(PH_VCPU);
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	if (ioctl(vm->fd, KVM_CREATE_DEVICE, &cd)) {
 		snprintf(why, whylen, "create vgic-v3: %s", errname(errno));
@@ -367,6 +412,7 @@ static int vm_create(struct vm *vm, const struct scenario *sc, char *why, size_t
 		snprintf(why, whylen, "vgic-v3 setup: %s", errname(e));
 		return -1;
 	}
+	phase(PH_VGIC);
 	return 0;
 }
 
@@ -401,7 +447,7 @@ static int vcpu_run(struct vm *vm, int i, char *why, size_t whylen)
 		if (r->mmio.phys_addr == FATAL_BASE + 8ull * i) {
 			uint64_t code, elr;
 			memcpy(&code, r->mmio.data, 8);
-			memcpy(&elr, mem + OPS_BASE + OPS_STRIDE * i - 16, 8);
+			memcpy(&elr, vm->mem + OPS_BASE + OPS_STRIDE * i - 16, 8);
 			snprintf(why, whylen, "guest vcpu %d: unexpected exception 0x%llx at 0x%llx", i,
 				 (unsigned long long)code, (unsigned long long)elr);
 			v->dead = 1;
@@ -450,7 +496,7 @@ static int run_guest_ops(struct vm *vm, const struct scenario *sc, int from, int
 	}
 	while (count > 0) {
 		int n = count < (int)MAX_RECS ? count : (int)MAX_RECS;
-		unsigned char *ops = mem + OPS_BASE + OPS_STRIDE * i;
+		unsigned char *ops = vm->mem + OPS_BASE + OPS_STRIDE * i;
 		for (int k = 0; k < n; k++) {
 			const struct step *st = &sc->steps[from + k];
 			uint32_t hdr[2];
@@ -554,7 +600,7 @@ static int run_user_op(struct vm *vm, const struct scenario *sc, const struct st
 			out("NOTRUN %s step %s: vcpu %d is dead", sc->id, st->name, st->vcpu);
 			return -1;
 		}
-		memset(mem + OPS_BASE + OPS_STRIDE * st->vcpu, 0, REC_SIZE);   /* empty op list */
+		memset(vm->mem + OPS_BASE + OPS_STRIDE * st->vcpu, 0, REC_SIZE);   /* empty op list */
 		int rc = vcpu_run(vm, st->vcpu, why, sizeof why);
 		if (rc < 0) {
 			out("NOTRUN %s step %s: %s", sc->id, st->name, why);
@@ -573,23 +619,42 @@ static int run_user_op(struct vm *vm, const struct scenario *sc, const struct st
 	return 0;
 }
 
-static void run_scenario(struct scenario *sc)
+/*
+ * Each scenario runs in its own short-lived worker thread, and the worker destroys the VM only
+ * after it has handed the scenario back to the main thread. Why:
+ *  - destroying a VM is slow on 7.2 (kvm_destroy_vm waits ~17 ms in srcu_barrier(), idle time),
+ *    so the next scenario starts while the previous VM is still being torn down;
+ *  - KVM's perf events for the guest counters are bound to the task that ran the vCPU. Once the
+ *    worker has finished its scenario it only sleeps in close() and exits, so its events are never
+ *    scheduled while the next worker's guest runs: VMs never share or steal host counters.
+ * SIGALRM (the watchdog) is blocked everywhere except in the worker running a scenario.
+ */
+struct job {
+	struct scenario *sc;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done;
+};
+
+static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t inflight_cond = PTHREAD_COND_INITIALIZER;
+static int inflight;                 /* workers that have not exited yet */
+static double teardown_cpu;          /* CPU time the workers spent destroying VMs */
+
+static void *scenario_worker(void *arg)
 {
+	struct job *job = arg;
+	struct scenario *sc = job->sc;
 	struct vm vm;
 	char why[200];
-	if (kvm_unusable[0]) {
-		out("NOTRUN %s %s", sc->id, kvm_unusable);
-		goto done;
-	}
-	if (sc->error[0]) {
-		out("NOTRUN %s %s", sc->id, sc->error);
-		goto done;
-	}
-	timed_out = 0;
-	alarm(scenario_timeout);
+	sigset_t alrm;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	pthread_sigmask(SIG_UNBLOCK, &alrm, NULL);
+
 	if (vm_create(&vm, sc, why, sizeof why)) {
 		out("NOTRUN %s %s", sc->id, why);
-		goto destroy;
+		goto finish;
 	}
 	for (int s = 0; s < sc->nsteps;) {
 		struct step *st = &sc->steps[s];
@@ -598,20 +663,106 @@ static void run_scenario(struct scenario *sc)
 			while (e < sc->nsteps && IS_GUEST(sc->steps[e].cmd) && sc->steps[e].vcpu == st->vcpu)
 				e++;
 			if (run_guest_ops(&vm, sc, s, e - s))
-				goto destroy;
+				goto finish;
 			s = e;
 		} else {
 			if (run_user_op(&vm, sc, st))
-				goto destroy;
+				goto finish;
 			s++;
 		}
 	}
-destroy:
-	alarm(0);
-	vm_destroy(&vm);
-done:
+finish:
+	pthread_sigmask(SIG_BLOCK, &alrm, NULL);
+	phase(PH_STEPS);
+	if (sync_destroy)
+		vm_destroy(&vm);
 	out("DONE %s", sc->id);
 	fflush(stdout);
+	pthread_mutex_lock(&job->lock);           /* hand the scenario back: sc and job are the */
+	job->done = 1;                            /* main thread's again from here on */
+	pthread_cond_signal(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+
+	struct timespec c0, c1;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+	vm_destroy(&vm);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	pthread_mutex_lock(&inflight_lock);
+	teardown_cpu += (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
+	inflight--;
+	pthread_cond_broadcast(&inflight_cond);
+	pthread_mutex_unlock(&inflight_lock);
+	return NULL;
+}
+
+static void run_scenario(struct scenario *sc)
+{
+	if (kvm_unusable[0] || sc->error[0]) {
+		out("NOTRUN %s %s", sc->id, kvm_unusable[0] ? kvm_unusable : sc->error);
+		out("DONE %s", sc->id);
+		fflush(stdout);
+		return;
+	}
+	/* bound the number of VMs being torn down at once */
+	pthread_mutex_lock(&inflight_lock);
+	while (inflight >= 32)
+		pthread_cond_wait(&inflight_cond, &inflight_lock);
+	inflight++;
+	pthread_mutex_unlock(&inflight_lock);
+
+	static struct job job = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+	job.sc = sc;
+	job.done = 0;
+	timed_out = 0;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_t th;
+	alarm(scenario_timeout);
+	int e = pthread_create(&th, &attr, scenario_worker, &job);
+	pthread_attr_destroy(&attr);
+	if (e) {
+		alarm(0);
+		pthread_mutex_lock(&inflight_lock);
+		inflight--;
+		pthread_mutex_unlock(&inflight_lock);
+		out("NOTRUN %s pthread_create: %s", sc->id, errname(e));
+		out("DONE %s", sc->id);
+		fflush(stdout);
+		return;
+	}
+	/* The watchdog ends a stuck KVM_RUN; anything else stuck for long means the kernel is wedged. */
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += scenario_timeout + 20;
+	pthread_mutex_lock(&job.lock);
+	while (!job.done)
+		if (pthread_cond_timedwait(&job.cond, &job.lock, &deadline) == ETIMEDOUT && !job.done) {
+			out("NOTRUN %s worker stuck outside KVM_RUN; giving up the batch", sc->id);
+			out("DONE %s", sc->id);
+			out("END -1");
+			fflush(stdout);
+			if (getpid() == 1)
+				reboot(RB_POWER_OFF);
+			_exit(1);
+		}
+	pthread_mutex_unlock(&job.lock);
+	alarm(0);
+	phase_mark = profile ? now() : 0;
+}
+
+/* Waits (bounded) until every worker has destroyed its VM. */
+static void wait_workers(void)
+{
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	pthread_mutex_lock(&inflight_lock);
+	while (inflight > 0)
+		if (pthread_cond_timedwait(&inflight_cond, &inflight_lock, &deadline) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&inflight_lock);
 }
 
 /* ---- parsing ---- */
@@ -746,6 +897,68 @@ static int parse_scenario_header(struct scenario *sc, char **tok, int n, int lin
 	return 0;
 }
 
+/* CPU time split of the guest kernel (from /proc/stat, in clock ticks): user system idle */
+static void cpu_ticks(unsigned long long t[3])
+{
+	t[0] = t[1] = t[2] = 0;
+	FILE *f = fopen("/proc/stat", "r");
+	if (!f)
+		return;
+	unsigned long long u, n, sy, id;
+	unsigned long long io = 0, irq = 0, sirq = 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &u, &n, &sy, &id, &io, &irq, &sirq) >= 4) {
+		t[0] = u + n;
+		t[1] = sy + irq + sirq;
+		t[2] = id;
+	}
+	fclose(f);
+}
+
+/* PROFILE: the kernel threads / tasks that used the most CPU since boot. */
+static void top_tasks(void)
+{
+	struct { char comm[32]; unsigned long long t; } top[6];
+	memset(top, 0, sizeof top);
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		char path[300], buf[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		char *l = strchr(buf, '('), *r = strrchr(buf, ')');
+		if (!l || !r)
+			continue;
+		*r = 0;
+		unsigned long long ut = 0, st = 0;
+		/* after ')': state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+		if (sscanf(r + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+			continue;
+		unsigned long long t = ut + st;
+		for (int i = 0; i < 6; i++)
+			if (t > top[i].t) {
+				memmove(&top[i + 1], &top[i], sizeof top[0] * (5 - i));
+				snprintf(top[i].comm, sizeof top[i].comm, "%s", l + 1);
+				top[i].t = t;
+				break;
+			}
+	}
+	closedir(d);
+	long hz = sysconf(_SC_CLK_TCK);
+	for (int i = 0; i < 6 && top[i].t; i++)
+		out("INFO profile task %s %.3f s", top[i].comm, top[i].t / (double)hz);
+}
+
 /* ---- start-up ---- */
 static void read_host_pmus(void)
 {
@@ -820,17 +1033,11 @@ static void kvm_setup(void)
 		close(vc);
 	close(vm);
 
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED) {
-		snprintf(kvm_unusable, sizeof kvm_unusable, "mmap guest memory: %s", errname(errno));
-		return;
-	}
 	size_t blob = (size_t)(guest_blob_end - guest_blob_start);
 	if (blob > OPS_BASE - 16) {
 		snprintf(kvm_unusable, sizeof kvm_unusable, "guest code too large (%zu bytes)", blob);
 		return;
 	}
-	memcpy(mem, guest_blob_start, blob);
 }
 
 static void early_setup(int pid1)
@@ -873,6 +1080,10 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_alarm;          /* no SA_RESTART: KVM_RUN returns EINTR */
 	sigaction(SIGALRM, &sa, NULL);
+	sigset_t alrm;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alrm, NULL);      /* only a scenario worker takes it */
 
 	kvm_setup();
 	if (kvm_unusable[0])
@@ -881,6 +1092,8 @@ int main(int argc, char **argv)
 	const char *path = argc > 1 ? argv[1] : "/batch.txt";
 	FILE *f = fopen(path, "r");
 	int count = 0;
+	unsigned long long tk0[3], tk1[3];
+	cpu_ticks(tk0);
 	double tstart = now();
 	out("INFO start uptime %.3f", tstart);
 	fflush(stdout);
@@ -918,6 +1131,10 @@ int main(int argc, char **argv)
 					out("INFO batch line %d: step outside a scenario", lineno);
 				else
 					parse_step(&sc, tok, n, lineno);
+			} else if (!strcmp(tok[0], "PROFILE") && !in && n == 2) {
+				profile = atoi(tok[1]) != 0;
+			} else if (!strcmp(tok[0], "SYNCDESTROY") && !in && n == 2) {
+				sync_destroy = atoi(tok[1]) != 0;
 			} else if (!strcmp(tok[0], "TIMEOUT") && !in && n == 2) {
 				uint64_t t;
 				if (!parse_u64(tok[1], &t) && t > 0 && t < 3600)
@@ -939,8 +1156,20 @@ int main(int argc, char **argv)
 		free(sc.steps);
 	}
 	double tend = now();
+	cpu_ticks(tk1);
+	wait_workers();
 	out("INFO finished %d scenarios in %.3f s (%.1f/s); probe start-up %.3f s; uptime %.3f",
 	    count, tend - tstart, count / (tend - tstart > 0 ? tend - tstart : 1), tstart - t0, tend);
+	if (profile) {
+		long hz = sysconf(_SC_CLK_TCK);
+		out("INFO profile cpu user %.3f s system %.3f s idle %.3f s", (tk1[0] - tk0[0]) / (double)hz,
+		    (tk1[1] - tk0[1]) / (double)hz, (tk1[2] - tk0[2]) / (double)hz);
+		out("INFO profile teardown (cpu, all workers) %.3f s", teardown_cpu);
+		top_tasks();
+	}
+	if (profile)
+		for (int i = 0; i < PH_N; i++)
+			out("INFO profile %s %.3f s", phase_names[i], phase_time[i]);
 	out("END %d", count);
 	fflush(stdout);
 	if (pid1) {

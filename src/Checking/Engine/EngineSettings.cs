@@ -1,0 +1,57 @@
+namespace PmuConformance.Checking.Engine;
+
+/// <summary>How long the engine runs a check and where it reports.</summary>
+public sealed record EngineSettings
+{
+    /// <summary>Stop after this many generated cases (null: no case limit).</summary>
+    public long? Cases { get; init; }
+
+    /// <summary>Stop after this much time (null: no time limit). One of the two limits must be set.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>The master seed: the same seed checks the same cases.</summary>
+    public ulong Seed { get; init; } = (ulong)Environment.TickCount64 * 0x9E3779B97F4A7C15;
+
+    /// <summary>Replays exactly one case, from a token a failure report printed (see <see cref="ReplayToken"/>).</summary>
+    public ReplayToken? Replay { get; init; }
+
+    /// <summary>Cases per FsCheck run; sizes sweep from small to large within each run.</summary>
+    public int RoundSize { get; init; } = 200;
+
+    /// <summary>Where repro files go; null: no file is written.</summary>
+    public string? FindingsDirectory { get; init; }
+
+    /// <summary>Called about once a second while cases run.</summary>
+    public Action<EngineProgress>? Progress { get; init; }
+
+    /// <summary>Budgets for <c>dotnet test</c>: PMUCONF_PROPERTY_SECONDS or PMUCONF_PROPERTY_CASES, else <paramref name="defaultSeconds"/>; PMUCONF_PROPERTY_SEED fixes the seed.</summary>
+    public static EngineSettings FromEnvironment(double defaultSeconds)
+    {
+        var settings = new EngineSettings();
+        if (Environment.GetEnvironmentVariable("PMUCONF_PROPERTY_SEED") is { Length: > 0 } seedText && ReplayToken.TryParseSeed(seedText, out var seed))
+        {
+            settings = settings with { Seed = seed };
+        }
+        if (Environment.GetEnvironmentVariable("PMUCONF_PROPERTY_CASES") is { Length: > 0 } casesText && long.TryParse(casesText, out var cases) && cases > 0)
+        {
+            return settings with { Cases = cases };
+        }
+        var seconds = defaultSeconds;
+        if (Environment.GetEnvironmentVariable("PMUCONF_PROPERTY_SECONDS") is { Length: > 0 } secondsText
+            && double.TryParse(secondsText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0)
+        {
+            seconds = s;
+        }
+        return settings with { Duration = TimeSpan.FromSeconds(seconds) };
+    }
+}
+
+/// <summary>A progress report: cases checked so far, their rate, failures found.</summary>
+public sealed record EngineProgress(string Check, long Cases, TimeSpan Elapsed, int Failures)
+{
+    public double CasesPerSecond => Elapsed.TotalSeconds > 0 ? Cases / Elapsed.TotalSeconds : 0;
+
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Check}: {Cases} cases in {Elapsed.TotalSeconds:0.0} s, {CasesPerSecond:0} cases/s, {Failures} failure(s)");
+}
