@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PmuConformance.Checking.Checks;
 using PmuConformance.Checking.Engine;
+using PmuConformance.KernelOracle;
 using PmuConformance.Scenarios;
 
 namespace PmuConformance.Cli;
@@ -80,6 +81,13 @@ public static class CheckCommand
         if (Targets.Resolve(targetName, out var unknown) is not { } target)
         {
             return Usage(error, unknown!);
+        }
+        if (target is KernelTarget kernel)
+        {
+            // A kernel runs a batch per boot, not one scenario per call: generated scenarios go in one batch.
+            var count = (int)(cases ?? KernelCommand.DefaultGenerated);
+            var report = KernelCampaign.Generated(kernel, count, settings.Replay?.Seed ?? settings.Seed, KernelCommand.Presets);
+            return KernelCommand.Print(report, output);
         }
         if (target.WhyNotRunnable(Setup.Default) is { } reason)
         {

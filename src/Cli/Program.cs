@@ -11,6 +11,7 @@ public static class Program
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(KernelCommand.Create());
         return root;
     }
 

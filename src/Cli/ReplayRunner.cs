@@ -45,6 +45,10 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         {
             return UsageError(unknownTarget!);
         }
+        if ((options.Bless || options.BlessAll) && target is IProjectingTarget)
+        {
+            return UsageError($"--bless needs a target with exact values (model, emulator); {target.Name} is compared through a projection");
+        }
         var files = ScenarioFiles.Expand(options.Paths, out var missing);
         if (missing.Count > 0)
         {
@@ -68,7 +72,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         var reasons = new string?[loaded.Count];
         for (var i = 0; i < loaded.Count; i++)
         {
-            if (loaded[i].Scenario is { } scenario && target.WhyNotRunnable(scenario.Setup) is { } why)
+            if (loaded[i].Scenario is { } scenario && target.WhyNotRunnable(scenario) is { } why)
             {
                 verdicts[i] = Verdict.Skipped;
                 reasons[i] = why;
@@ -94,7 +98,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
             }
             else
             {
-                verdicts[i] = Report(file, executions[file], target.Name, options);
+                verdicts[i] = Report(file, executions[file], target, options);
             }
         }
 
@@ -178,13 +182,17 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         return results;
     }
 
-    private Verdict Report(LoadedFile file, RunResult result, string targetName, ReplayOptions options)
+    private Verdict Report(LoadedFile file, RunResult result, ITarget target, ReplayOptions options)
     {
         var scenario = file.Scenario!;
         if (result.Execution is not { } execution)
         {
-            output.WriteLine($"{file.Path}: target {targetName} crashed: {result.Crash}");
+            output.WriteLine($"{file.Path}: target {target.Name} crashed: {result.Crash}");
             return Verdict.Failed;
+        }
+        if (target is IProjectingTarget projecting && execution.Error is null)
+        {
+            return ReportProjected(file, projecting.Compare(scenario, execution), options);
         }
         var mismatches = ExpectationCheck.Mismatches(scenario, execution);
         var blessing = (options.Bless || options.BlessAll) && execution.Error is null;
@@ -199,7 +207,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         }
         if (execution.Outcomes.Count != scenario.Steps.Count)
         {
-            output.WriteLine($"{file.Path}: target {targetName} gave {execution.Outcomes.Count} results for {scenario.Steps.Count} steps");
+            output.WriteLine($"{file.Path}: target {target.Name} gave {execution.Outcomes.Count} results for {scenario.Steps.Count} steps");
             return Verdict.Failed;
         }
         if (blessing)
@@ -213,6 +221,31 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         if (options.Verbose)
         {
             output.WriteLine($"{file.Path}: passed ({scenario.Steps.Count(s => s.Expected is not null)} expectations)");
+        }
+        return Verdict.Passed;
+    }
+
+    /// <summary>
+    /// A target seen through a projection (a real kernel) is compared with the reference model, not
+    /// with the file's expectations (which are the model's values); lines it cannot check are listed.
+    /// </summary>
+    private Verdict ReportProjected(LoadedFile file, ProjectedComparison comparison, ReplayOptions options)
+    {
+        foreach (var mismatch in comparison.Mismatches)
+        {
+            output.WriteLine(mismatch.ToString());
+        }
+        foreach (var step in comparison.Unchecked)
+        {
+            output.WriteLine($"{file.Path}:{step.Line}: not checked: {step.Reason}");
+        }
+        if (comparison.Mismatches.Count > 0)
+        {
+            return Verdict.Failed;
+        }
+        if (options.Verbose)
+        {
+            output.WriteLine($"{file.Path}: passed ({comparison.Checked} lines checked through the projection)");
         }
         return Verdict.Passed;
     }

@@ -1,3 +1,4 @@
+using PmuConformance.KernelOracle;
 using PmuConformance.ReferenceModel;
 using PmuConformance.Scenarios;
 using PmuConformance.SystemUnderTest;
@@ -17,12 +18,17 @@ public static class Targets
         (EmulatorTarget.TargetName, () => new EmulatorTarget()),
     ];
 
-    /// <summary>Names for help texts, in the order above.</summary>
-    public static IReadOnlyList<string> Names => All.Select(t => t.Name).ToList();
+    /// <summary>Names for help texts, in the order above, then the kernel targets.</summary>
+    public static IReadOnlyList<string> Names =>
+        [.. All.Select(t => t.Name), .. KernelImage.DebianNames.Select(k => KernelTarget.Prefix + k), KernelTarget.Prefix + "<path to an arm64 Image>"];
 
     /// <summary>The target of that name, or null with a message when there is none.</summary>
     public static ITarget? Resolve(string name, out string? error)
     {
+        if (name.StartsWith(KernelTarget.Prefix, StringComparison.Ordinal))
+        {
+            return KernelTarget.Resolve(name, out error);
+        }
         foreach (var (known, create) in All)
         {
             if (known == name)

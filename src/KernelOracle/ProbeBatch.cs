@@ -57,6 +57,25 @@ public static class ProbeBatch
         _ => null,
     };
 
+    /// <summary>
+    /// A generated scenario lowered to what the probe can produce: every <c>events</c> step becomes
+    /// INST_RETIRED or CPU_CYCLES at EL1 (which one follows the original event), at most
+    /// 100,000 occurrences. Events never change which steps make sense, so the result stays valid.
+    /// </summary>
+    public static Scenario LowerEvents(Scenario scenario) => scenario.WithSteps(scenario.Steps.Select(s => s.Step switch
+    {
+        EventsStep e when WhyStepNotRunnable(e) is not null => s with
+        {
+            Step = e with
+            {
+                Event = LoopEvents.Contains(e.Event) ? e.Event : LoopEvents[e.Event % LoopEvents.Count],
+                Count = Math.Min(e.Count, 100_000),
+                El = GuestEl.El1,
+            },
+        },
+        _ => s,
+    }).ToList());
+
     /// <summary>Writes the batch for scenarios that are all runnable; scenario i gets the id <c>s{i}</c>.</summary>
     public static string Write(IReadOnlyList<Scenario> scenarios)
     {

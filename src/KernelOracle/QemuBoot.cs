@@ -8,7 +8,8 @@ public sealed record BootResult(IReadOnlyList<string> ProbeLines, bool Completed
 
 /// <summary>
 /// Boots a kernel under QEMU with an initramfs (kernel-oracle.md): TCG with EL2 so KVM works
-/// inside, <c>-icount shift=0</c> for exact counts, bounded by a timeout. QEMU exits 0 even after a
+/// inside, <c>-icount shift=0</c> for exact counts, bounded by a timeout; <c>cryptomgr.notests</c>
+/// keeps the crypto self-tests from slowing the first scenarios down (they do not touch KVM). QEMU exits 0 even after a
 /// panic, so a boot only counts as complete when the probe's end marker was seen.
 /// </summary>
 public static class QemuBoot
@@ -34,7 +35,7 @@ public static class QemuBoot
                 "-M", "virt,virtualization=on,gic-version=3", "-cpu", CpuOf(preset), "-smp", "1", "-m", "512",
                 "-nographic", "-nic", "none", "-no-reboot", "-icount", "shift=0",
                 "-kernel", image, "-initrd", initrd,
-                "-append", "console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1",
+                "-append", "console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1 cryptomgr.notests",
             ])
             {
                 RedirectStandardOutput = true,

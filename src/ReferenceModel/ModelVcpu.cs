@@ -78,6 +78,13 @@ public sealed class ModelVcpu
         }
         hasRun = true;
         inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
+
+        // R3, R6 (observed on 7.2): the vCPU's first run trims the enable, interrupt and overflow sets
+        // to the implemented counters, so a SET_NR_COUNTERS before it shrinks the reset values; one
+        // after it does not, and the stored bits above N stay readable.
+        enableSet &= ImplementedCounters();
+        interruptSet &= ImplementedCounters();
+        overflowSet &= ImplementedCounters();
         if (Profile == KernelProfile.V6_1)
         {
             // R6: 6.1's reset PMCR has C set, and the first run applies it (PMCCNTR reads 0).
@@ -115,8 +122,8 @@ public sealed class ModelVcpu
     // ---------------------------------------------------------------- registers (section 9)
 
     /// <summary>
-    /// E3: without a PMU every PMU register is UNDEFINED; in 7.2 a guest PMUVer of 0 hides the PMU too
-    /// (6.12 keeps the registers with an event mask of 0).
+    /// E3: without a PMU every PMU register is UNDEFINED; in 7.2 a guest PMUVer of 0 at the first
+    /// KVM_RUN hides the PMU too (6.12 keeps the registers with an event mask of 0).
     /// </summary>
     private bool PmuRegistersUndefined()
     {
@@ -124,12 +131,11 @@ public sealed class ModelVcpu
         {
             return true;
         }
-        if (vm.GuestPmuVer == PmuVersion.None)
+        if (vm.GuestPmuVer == PmuVersion.None || vm.PmuHidden)
         {
             Rules.Cite("E3");
-            return Profile == KernelProfile.V7_2;
         }
-        return false;
+        return vm.PmuHidden;
     }
 
     private Outcome Read(Register register)
@@ -154,13 +160,13 @@ public sealed class ModelVcpu
                 return Outcome.Of(PmcrValue());
             case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
                 Rules.Cite("R3");
-                return Outcome.Of(enableSet & ImplementedCounters());
+                return Outcome.Of(enableSet);
             case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
                 Rules.Cite("R3");
-                return Outcome.Of(interruptSet & ImplementedCounters());
+                return Outcome.Of(interruptSet);
             case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
                 Rules.Cite("R3");
-                return Outcome.Of(overflowSet & ImplementedCounters());
+                return Outcome.Of(overflowSet);
             case RegisterKind.Pmselr:
                 return Outcome.Of(select);
             case RegisterKind.Pmceid0:

@@ -38,6 +38,12 @@ public sealed class ModelVm : ISimulatedVm
     /// <summary>L2: some vCPU has done KVM_RUN; the configuration is frozen.</summary>
     public bool HasRun { get; private set; }
 
+    /// <summary>Some vCPU has called KVM_RUN, successfully or not: the ID registers are finalised.</summary>
+    public bool RunAttempted { get; private set; }
+
+    /// <summary>E3 (7.2): the guest PMUVer was 0 at the first KVM_RUN, so every PMU register is UNDEFINED.</summary>
+    public bool PmuHidden { get; private set; }
+
     /// <summary>E3: ID_AA64DFR0_EL1.PMUVer as the guest sees it.</summary>
     public byte GuestPmuVer { get; private set; }
 
@@ -274,6 +280,15 @@ public sealed class ModelVm : ISimulatedVm
     private Outcome Run(ModelVcpu vcpu)
     {
         Rules.Cite("L1");
+        if (!RunAttempted)
+        {
+            // E3 (observed on 7.2): the kernel finalises the ID registers at the first KVM_RUN of any
+            // vCPU, before it checks INIT, so even a run that fails with EINVAL fixes whether the
+            // guest has PMU registers; PMUVer writes after that are accepted but no longer hide them
+            // or bring them back (corpora/kernel-facts/7.2/pmuver-zero-fixed-at-first-run*.pmu).
+            RunAttempted = true;
+            PmuHidden = Profile == KernelProfile.V7_2 && GuestPmuVer == PmuVersion.None;
+        }
         if (HasPmu && !vcpu.PmuInitialised)
         {
             return Outcome.Error(Errno.EINVAL);

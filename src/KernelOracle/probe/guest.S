@@ -22,7 +22,7 @@
  * Register ids (index into the jump tables; must match probe.c's table):
  *   0 pmcr 1 pmcntenset 2 pmcntenclr 3 pmovsclr 4 pmswinc 5 pmselr 6 pmceid0 7 pmceid1 8 pmccntr
  *   9 pmxevtyper 10 pmxevcntr 11 pmuserenr 12 pmintenset 13 pmintenclr 14 pmovsset 15 pmccfiltr
- *   16 id_aa64dfr0 17 irq (GICR_ISPENDR0 bit 23, read only) 18 pmmir
+ *   16 id_aa64dfr0 17 irq (GICR_ISPENDR0 bit 23, read only) 18 pmmir 19 mdcr_el2
  *   32+n pmevcntr<n>, 64+n pmevtyper<n> (n = 0..30)
  *
  * Registers: x0 ops, x1 idx, x2 sgi, x3 exit, x4 fatal, x19 record pointer, x20 status,
@@ -196,7 +196,8 @@ g_rtab:
 	b	g_read_irq		/* 17 irq */
 	nop
 	R	0,9,14,6		/* 18 PMMIR_EL1 */
-	.rept	13			/* 19..31 */
+	R	4,1,1,1			/* 19 MDCR_EL2 (UNDEFINED at EL1) */
+	.rept	12			/* 20..31 */
 	NONE
 	.endr
 	.set	n, 0
@@ -216,7 +217,8 @@ g_wtab:
 	TABLE	W
 	NONE				/* 17 irq: read only */
 	W	0,9,14,6		/* 18 PMMIR_EL1 */
-	.rept	13
+	W	4,1,1,1			/* 19 MDCR_EL2 */
+	.rept	12
 	NONE
 	.endr
 	.set	n, 0

@@ -46,8 +46,9 @@
  *   END                                     ends the scenario: it is run now
  * <vcpu> is 0 .. vcpus-1. <reg>: pmcr pmcntenset pmcntenclr pmintenset pmintenclr pmovsset
  * pmovsclr pmselr pmswinc pmxevtyper pmxevcntr pmevtyper0..30 pmevcntr0..30 pmccfiltr pmccntr
- * pmceid0 pmceid1 pmuserenr pmmir id_aa64dfr0, and irq (read only pseudo register: the PMU
- * interrupt line, PPI 23, as the guest sees it in its redistributor's GICR_ISPENDR0: 0 or 1).
+ * pmceid0 pmceid1 pmuserenr pmmir id_aa64dfr0 mdcr_el2 (the guest runs at EL1: UNDEFINED), and
+ * irq (read only pseudo register: the PMU interrupt line, PPI 23, as the guest sees it in its
+ * redistributor's GICR_ISPENDR0: 0 or 1).
  * Writes to read-only registers (and reads of pmswinc) are executed as such: the kernel decides.
  *
  * Consecutive G lines of one vCPU are executed in ONE KVM_RUN (at most 383 per run; longer runs
@@ -150,7 +151,7 @@ static const struct regname regnames[] = {
 	{ "pmswinc", 4 }, { "pmselr", 5 }, { "pmceid0", 6 }, { "pmceid1", 7 },
 	{ "pmccntr", 8 }, { "pmxevtyper", 9 }, { "pmxevcntr", 10 }, { "pmuserenr", 11 },
 	{ "pmintenset", 12 }, { "pmintenclr", 13 }, { "pmovsset", 14 }, { "pmccfiltr", 15 },
-	{ "id_aa64dfr0", 16 }, { "irq", 17 }, { "pmmir", 18 },
+	{ "id_aa64dfr0", 16 }, { "irq", 17 }, { "pmmir", 18 }, { "mdcr_el2", 19 },
 };
 #define REG_PMSWINC 4
 

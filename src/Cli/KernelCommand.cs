@@ -1,0 +1,122 @@
+using System.CommandLine;
+using PmuConformance.KernelOracle;
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.Cli;
+
+/// <summary>
+/// <c>pmuconf kernel</c>: the kernel oracle's full run. For each kernel, the part of the corpus it
+/// can run plus generated scenarios on both QEMU presets, compared with the model's matching
+/// profile through the projection; per kernel, the counts of checked and not checkable lines.
+/// </summary>
+public static class KernelCommand
+{
+    public const int DefaultGenerated = 300;
+
+    /// <summary>The hosts QEMU can be: generated scenarios use both.</summary>
+    public static readonly IReadOnlyList<HostSpec> Presets = [HostSpec.QemuMax, HostSpec.QemuA57];
+
+    public static Command Create()
+    {
+        var kernels = new Option<string[]>("--kernel", "-k")
+        {
+            Description = "A kernel: debian-6.1, debian-6.12, debian-7.2 or a path to an arm64 Image (repeatable; default: the three Debian kernels)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var generated = new Option<int>("--generated")
+        {
+            Description = $"Generated scenarios per kernel, spread over both QEMU presets (default {DefaultGenerated})",
+            DefaultValueFactory = _ => DefaultGenerated,
+        };
+        var seed = new Option<string>("--seed") { Description = "Seed of the generated scenarios (default 1)", DefaultValueFactory = _ => "1" };
+        var corpus = new Option<string[]>("--corpus")
+        {
+            Description = "Scenario files or folders to replay first (default: corpora)",
+            DefaultValueFactory = _ => ["corpora"],
+        };
+        var command = new Command("kernel",
+            "Check the reference model against real Linux KVM: boots each kernel under QEMU (run scripts/setup-kernel-oracle.sh once),\n"
+            + "replays the runnable corpus files and generated scenarios on the qemu-max and qemu-a57 presets, and compares through the projection.\n"
+            + "Exit codes: 0 every checked line agrees, 1 a disagreement (written to findings/), 2 usage error or a kernel that could not be booted.")
+        {
+            kernels, generated, seed, corpus,
+        };
+        command.SetAction(parse =>
+        {
+            var io = parse.InvocationConfiguration;
+            return Run(parse.GetValue(kernels) is { Length: > 0 } k ? k : [.. KernelImage.DebianNames],
+                parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, io.Output, io.Error);
+        });
+        return command;
+    }
+
+    private static int Run(string[] kernels, int generated, string seedText, string[] corpus, TextWriter output, TextWriter error)
+    {
+        if (!Numbers.TryParse(seedText, out var seed))
+        {
+            error.WriteLine($"pmuconf kernel: --seed: '{seedText}' is not a number");
+            return ExitCodes.Error;
+        }
+        var files = ScenarioFiles.Expand(corpus, out var missing);
+        if (missing.Count > 0)
+        {
+            error.WriteLine($"pmuconf kernel: no such file or directory: {string.Join(", ", missing)}");
+            return ExitCodes.Error;
+        }
+        var scenarios = new List<Scenario>();
+        foreach (var file in files)
+        {
+            if (ScenarioParser.TryParse(File.ReadAllText(file), file, out var parseError) is { } scenario)
+            {
+                scenarios.Add(scenario);
+            }
+            else
+            {
+                error.WriteLine(parseError!.Message);
+                return ExitCodes.Error;
+            }
+        }
+        var exit = ExitCodes.Ok;
+        foreach (var name in kernels)
+        {
+            if (KernelTarget.Resolve(KernelTarget.Prefix + name, out var unknown) is not { } target)
+            {
+                error.WriteLine($"pmuconf kernel: {unknown}");
+                exit = ExitCodes.Error;
+                continue;
+            }
+            error.WriteLine($"kernel {target.Kernel.Name}: Linux {target.Kernel.Release}, profile {KernelProfiles.Name(target.Kernel.Profile)}");
+            var reports = new List<KernelReport> { KernelCampaign.Replay(target, scenarios, "corpus") };
+            if (generated > 0)
+            {
+                reports.Add(KernelCampaign.Generated(target, generated, seed, Presets));
+            }
+            foreach (var report in reports)
+            {
+                exit = Math.Max(exit, Print(report, output));
+            }
+        }
+        return exit;
+    }
+
+    /// <summary>Prints a report: its summary, every disagreement and problem; returns the exit code it deserves.</summary>
+    public static int Print(KernelReport report, TextWriter output)
+    {
+        output.WriteLine(KernelCampaign.Summary(report));
+        foreach (var mismatch in report.Mismatches)
+        {
+            output.WriteLine("  " + mismatch);
+        }
+        foreach (var finding in report.Findings)
+        {
+            output.WriteLine("  written: " + finding);
+        }
+        foreach (var problem in report.Problems)
+        {
+            output.WriteLine("  problem: " + problem);
+        }
+        return report.Problems.Count > 0 ? ExitCodes.Error
+            : report.Mismatches.Count > 0 ? ExitCodes.Mismatch
+            : ExitCodes.Ok;
+    }
+}

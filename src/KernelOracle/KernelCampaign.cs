@@ -1,0 +1,121 @@
+using PmuConformance.Checking.Choices;
+using PmuConformance.Checking.Engine;
+using PmuConformance.Checking.Generation;
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.KernelOracle;
+
+/// <summary>What one kernel showed for a set of scenarios, compared with the model through the projection.</summary>
+public sealed record KernelReport(
+    string Kernel,
+    string Source,
+    int Scenarios,
+    int NotRunnable,
+    int CheckedLines,
+    int UncheckedLines,
+    IReadOnlyList<Mismatch> Mismatches,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> Findings,
+    IReadOnlyList<BootStatistics> Boots)
+{
+    public bool Agrees => Mismatches.Count == 0 && Problems.Count == 0;
+
+    /// <summary>Scenarios per second of probe time after start-up, over all boots.</summary>
+    public double ScenariosPerSecond
+    {
+        get
+        {
+            var work = Boots.Sum(b => (b.Elapsed - b.StartUp).TotalSeconds);
+            return work > 0 ? Boots.Sum(b => b.Scenarios) / work : 0;
+        }
+    }
+}
+
+/// <summary>
+/// Runs scenarios on a real kernel and compares them with the model: the corpus files the kernel
+/// can run, and scenarios generated for the kernel's profile on the QEMU presets.
+/// </summary>
+public static class KernelCampaign
+{
+    /// <summary>Every file's scenario on the kernel; files it cannot run are counted, not hidden.</summary>
+    public static KernelReport Replay(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source) =>
+        Run(target, scenarios, source);
+
+    /// <summary><paramref name="count"/> generated scenarios for the kernel's profile, on the given QEMU presets.</summary>
+    public static KernelReport Generated(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts)
+    {
+        var options = new GeneratorOptions
+        {
+            Profiles = [target.Kernel.Profile],
+            MaxSteps = 40,
+            Runnable = setup => hosts.Contains(setup.Host) && target.WhyNotRunnable(setup) is null,
+        };
+        var scenarios = new List<Scenario>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var caseSeed = seed + (ulong)i;
+            var generated = ScenarioGenerator.Generate(new RandomChoices(caseSeed), options, size: 100);
+            scenarios.Add(ProbeBatch.LowerEvents(generated) with { Source = $"<generated seed {Numbers.Hex(caseSeed)}>" });
+        }
+        return Run(target, scenarios, $"{count} generated (seed {Numbers.Hex(seed)})");
+    }
+
+    private static KernelReport Run(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source)
+    {
+        var bootsBefore = target.Boots.Count;
+        var executions = target.ExecuteAll(scenarios);
+        int notRunnable = 0, checkedLines = 0, uncheckedLines = 0;
+        var mismatches = new List<Mismatch>();
+        var problems = new List<string>();
+        var findings = new List<string>();
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            var execution = executions[i];
+            if (execution.Error is { } error)
+            {
+                if (error.Reason.StartsWith("not runnable here", StringComparison.Ordinal))
+                {
+                    notRunnable++;
+                }
+                else
+                {
+                    problems.Add(error.Message);
+                }
+                continue;
+            }
+            var comparison = target.Compare(scenarios[i], execution);
+            checkedLines += comparison.Checked;
+            uncheckedLines += comparison.Unchecked.Count;
+            if (comparison.Mismatches.Count > 0)
+            {
+                mismatches.AddRange(comparison.Mismatches);
+                findings.Add(WriteFinding(target, scenarios[i], comparison));
+            }
+        }
+        return new KernelReport(target.Name, source, scenarios.Count, notRunnable, checkedLines, uncheckedLines,
+            mismatches, problems, findings, target.Boots.Skip(bootsBefore).ToList());
+    }
+
+    /// <summary>A disagreement as a .pmu file with the model's values, the kernel's in comments.</summary>
+    private static string WriteFinding(KernelTarget target, Scenario scenario, ProjectedComparison comparison)
+    {
+        var model = new PmuConformance.ReferenceModel.ModelTarget().Execute(scenario);
+        var header = new List<string>
+        {
+            $"Disagreement between the model and {target.Name} ({target.Kernel.Release}), from {scenario.Source}",
+        };
+        header.AddRange(comparison.Mismatches.Select(m => $"step {m.StepIndex + 1}: model {m.Expected}, kernel {m.Actual}"));
+        var text = ScenarioPrinter.Print(scenario with { Comments = header }, model.Outcomes.Select(o => (Outcome?)o).ToList());
+        return Findings.Write(Findings.DefaultDirectory(), "kernel-" + target.Kernel.Name, text);
+    }
+
+    /// <summary>A one-line summary for progress and CI logs.</summary>
+    public static string Summary(KernelReport report)
+    {
+        var boots = report.Boots;
+        var startUp = boots.Count > 0 ? boots.Average(b => b.StartUp.TotalSeconds) : 0;
+        return $"{report.Kernel} {report.Source}: {report.Scenarios} scenarios ({report.NotRunnable} not runnable here), "
+            + $"{report.CheckedLines} lines checked, {report.UncheckedLines} not checkable, {report.Mismatches.Count} disagreements; "
+            + $"{boots.Count} boot(s), start-up {startUp:0.0} s, {report.ScenariosPerSecond:0} scenarios/s after start-up";
+    }
+}
