@@ -25,13 +25,15 @@ internal sealed class AssemblyInstrumenter(CoverageRuntime runtime, InstrumentOp
 
         using ModuleDefinition module = ModuleDefinition.ReadModule(path, reading);
         List<MethodDefinition> methods = SelectedMethods(module);
-        foreach (MethodDefinition method in methods)
+        // Compiler-written members (record ToString, equality) hold strings no parser compares against.
+        foreach (MethodDefinition method in methods.Where(m => !IsCompilerGenerated(m)))
         {
             dictionary.Collect(method.Body);
         }
 
         bool already = module.AssemblyReferences.Any(r => r.Name == runtime.AssemblyName);
-        if (already || options.DictionaryOnly)
+        // Marking an assembly without probes would make engines believe it is instrumented.
+        if (already || options.DictionaryOnly || methods.Count == 0)
         {
             return new AssemblyReport(path, already, 0, 0);
         }
@@ -48,6 +50,9 @@ internal sealed class AssemblyInstrumenter(CoverageRuntime runtime, InstrumentOp
             .SelectMany(type => type.Methods)
             .Where(method => method.HasBody && method.Body.Instructions.Count > 0)
             .ToList();
+
+    private static bool IsCompilerGenerated(MethodDefinition method) =>
+        method.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
 
     private int AddProbes(ModuleDefinition module, List<MethodDefinition> methods)
     {
@@ -81,14 +86,28 @@ internal sealed class AssemblyInstrumenter(CoverageRuntime runtime, InstrumentOp
         var writing = new WriterParameters { WriteSymbols = module.HasSymbols };
         if (separatePdb)
         {
+            writing.SymbolWriterProvider = new PortablePdbWriterProvider();
             writing.SymbolStream = symbols;
+        }
+        else if (module.HasSymbols)
+        {
+            writing.SymbolWriterProvider = new EmbeddedPortablePdbWriterProvider();
         }
 
         module.Write(image, writing);
-        File.WriteAllBytes(path, image.ToArray());
+        Replace(path, image);
         if (separatePdb)
         {
-            File.WriteAllBytes(System.IO.Path.ChangeExtension(path, ".pdb"), symbols.ToArray());
+            Replace(System.IO.Path.ChangeExtension(path, ".pdb"), symbols);
         }
+    }
+
+    // A new file renamed over the old one, never a rewrite of the old one: a process that has the
+    // assembly mapped (a running harness, or this tool) keeps reading the bytes it loaded.
+    private static void Replace(string path, MemoryStream content)
+    {
+        string temporary = path + ".instrumenting";
+        File.WriteAllBytes(temporary, content.ToArray());
+        File.Move(temporary, path, overwrite: true);
     }
 }

@@ -65,14 +65,33 @@ internal sealed class DictionaryCollector(CoverageRuntime runtime)
             case sbyte small when instruction.OpCode == OpCodes.Ldc_I4_S:
                 AddInteger(small);
                 break;
-            case FieldReference field when instruction.OpCode == OpCodes.Ldsflda:
+            // u8 literals load their bytes with ldsflda, array initialisers with ldtoken.
+            case FieldReference field when instruction.OpCode == OpCodes.Ldsflda || instruction.OpCode == OpCodes.Ldtoken:
                 if (field.Resolve() is { InitialValue: { Length: > 1 } data })
                 {
-                    Add(data);
+                    // A u8 literal's data carries a NUL terminator; the span length follows the ldsflda.
+                    int length = LoadedInt32(instruction.Next) is int n && n > 0 && n <= data.Length ? n : data.Length;
+                    Add(data[..length]);
                 }
 
                 break;
         }
+    }
+
+    private static int? LoadedInt32(Instruction? instruction)
+    {
+        if (instruction is null)
+        {
+            return null;
+        }
+
+        return instruction.Operand switch
+        {
+            int value when instruction.OpCode == OpCodes.Ldc_I4 => value,
+            sbyte value when instruction.OpCode == OpCodes.Ldc_I4_S => value,
+            _ when instruction.OpCode.Code is >= Code.Ldc_I4_0 and <= Code.Ldc_I4_8 => instruction.OpCode.Code - Code.Ldc_I4_0,
+            _ => null,
+        };
     }
 
     private void AddInteger(long value)

@@ -27,6 +27,7 @@ foreach (string path in options.Assemblies)
     {
         { AlreadyInstrumented: true } => $"fuzz-instrument: {name}: already instrumented, left as is",
         _ when options.DictionaryOnly => $"fuzz-instrument: {name}: dictionary only",
+        { Methods: 0 } => $"fuzz-instrument: warning: {name}: no method matches the namespace filter, left as is",
         _ => $"fuzz-instrument: {name}: {report.Blocks} probes in {report.Methods} methods (map {options.MapSize})",
     });
 }

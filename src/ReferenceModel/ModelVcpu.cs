@@ -79,17 +79,26 @@ public sealed class ModelVcpu
         hasRun = true;
         inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
 
-        // R3, R6 (observed on 7.2): the vCPU's first run trims the enable, interrupt and overflow sets
-        // to the implemented counters, so a SET_NR_COUNTERS before it shrinks the reset values; one
-        // after it does not, and the stored bits above N stay readable.
-        enableSet &= ImplementedCounters();
-        interruptSet &= ImplementedCounters();
-        overflowSet &= ImplementedCounters();
+        ReloadPmu();
         if (Profile == KernelProfile.V6_1)
         {
             // R6: 6.1's reset PMCR has C set, and the first run applies it (PMCCNTR reads 0).
             ApplyPmcrResets(pmcr);
         }
+    }
+
+    /// <summary>
+    /// R3, R6 (observed on 7.2): KVM reloads a vCPU's PMU at its first run and whenever a PMCR write
+    /// changes E, and a reload trims the enable, interrupt and overflow sets to the implemented
+    /// counters. So a SET_NR_COUNTERS before the run shrinks the reset values, while after the run
+    /// the bits above the new N stay readable until the next reload
+    /// (corpora/kernel-facts/7.2/set-nr-counters-*.pmu).
+    /// </summary>
+    private void ReloadPmu()
+    {
+        enableSet &= ImplementedCounters();
+        interruptSet &= ImplementedCounters();
+        overflowSet &= ImplementedCounters();
     }
 
     public Outcome Apply(GuestStep step)
@@ -311,8 +320,13 @@ public sealed class ModelVcpu
             Rules.Cite("O2");
             stored |= PmcrBits.LC;
         }
+        var enableChanged = ((pmcr ^ stored) & PmcrBits.E) != 0;
         pmcr = stored;
         ApplyPmcrResets(value);
+        if (enableChanged)
+        {
+            ReloadPmu();
+        }
     }
 
     /// <summary>N4: P resets the event counters the writer can see; C resets the cycle counter.</summary>

@@ -1,0 +1,4 @@
+using PmuConformance.Fuzz.Engine;
+using PmuConformance.Fuzz.Toy.Harness;
+
+return FuzzHarnessMain.Run(args, ToyTargets.All);
