@@ -35,6 +35,10 @@ public static class ProbeBatch
         {
             return "nested virtualisation: QEMU 7.2 lacks FEAT_NV2";
         }
+        if (!setup.Vm.El2 && kernelProfile == KernelProfile.V6_1)
+        {
+            return "el2=off: 6.1 does not let userspace lower ID_AA64PFR0_EL1.EL2";
+        }
         if (setup.Vm.El3)
         {
             return "el3=on: QEMU's virt machine gives the host no EL3 to advertise";
