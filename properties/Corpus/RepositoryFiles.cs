@@ -8,10 +8,8 @@ namespace PmuConformance.Properties.Corpus;
 /// </summary>
 public static partial class RepositoryFiles
 {
-    private const string SolutionFile = "PmuConformance.sln";
-
     /// <summary>The repository root: the first ancestor of the test's base directory holding the solution.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } = Scenarios.RepositoryRoot.Path;
 
     public static string CorpusDirectory => Path.Combine(RepositoryRoot, "corpora");
 
@@ -55,18 +53,6 @@ public static partial class RepositoryFiles
 
     private static string RelativeName(string path) =>
         Path.GetRelativePath(RepositoryRoot, path).Replace(Path.DirectorySeparatorChar, '/');
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)) && Directory.Exists(Path.Combine(dir.FullName, "corpora")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException($"no ancestor of {AppContext.BaseDirectory} holds {SolutionFile} and corpora/");
-    }
 
     [GeneratedRegex(@"^(?:- \*\*|\| )(?<id>[A-Z][0-9]+[a-z]?)(?=[\s*|])")]
     private static partial Regex RuleDefinition();
