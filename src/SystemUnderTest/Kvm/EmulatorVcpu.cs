@@ -1,0 +1,585 @@
+using System.Numerics;
+using PmuConformance.Scenarios;
+using static PmuConformance.SystemUnderTest.CounterMask;
+
+namespace PmuConformance.SystemUnderTest;
+
+/// <summary>
+/// KVM's side of one vCPU's partitioned PMU (profile 7.2). The guest's registers are virtual: the
+/// guest reads back exactly what it stored. While the vCPU is loaded its counts and overflow bits
+/// live in the <see cref="PmuHardware"/> of its physical CPU, and each counter's hardware event-type
+/// value is derived (<see cref="HardwareEventType"/>) from the guest's value, the filter, the EL
+/// rules and the current context; every input change re-derives what it affects. SW_INCR and CHAIN
+/// counters are never backed by a hardware event: KVM increments them itself.
+/// </summary>
+public sealed class EmulatorVcpu<TPolicy>
+    where TPolicy : struct, IEmulatorPolicy
+{
+    /// <summary>R6: KVM fills registers the architecture leaves UNKNOWN from this pattern.</summary>
+    private const ulong ResetPattern = 0x1de7ec7edbadc0de;
+
+    private readonly EmulatorVm<TPolicy> vm;
+
+    /// <summary>The PMU of the physical CPU this vCPU runs on, from its first run; holds the counts while loaded.</summary>
+    private PmuHardware hardware = null!;
+
+    // Guest-visible registers. Index 0-30: PMEVTYPER<n> / PMEVCNTR<n>; 31: PMCCFILTR / PMCCNTR.
+    private PerCounter eventType;
+    private PerCounter savedCounter; // the counts while put
+    private ulong savedOverflow;                           // PMOVSSET while put
+    private ulong pmcr, enableSet, interruptSet, select, hpmn;
+    private bool hpme, hpmd, hlp;
+    private bool inHyp, hasRun, loaded;
+
+    // Fixed from the first run (the VM is frozen then, and guest steps only come after it),
+    // except N, which SET_NR_COUNTERS may still change.
+    private int counters;
+    private bool nested, registersUndefined, lpAllowed;
+    private ulong evtyperMask, wideCounters;
+    private ushort selectionMask;
+
+    // Derived from the registers, kept up to date by the writes that change them.
+    private ulong swIncrCounters, chainCounters; // event counters selecting SW_INCR / CHAIN
+    private ulong chainFeeders;                  // even counters whose overflow increments a CHAIN neighbour
+
+    public EmulatorVcpu(EmulatorVm<TPolicy> vm)
+    {
+        this.vm = vm;
+        Reset();
+    }
+
+    /// <summary>L1: INIT has created this vCPU's PMU.</summary>
+    public bool PmuInitialised { get; set; }
+
+    /// <summary>
+    /// R6: what the guest reads at its first instruction. The event types are masked when the vCPU
+    /// is created, while its EL2 field is still the host's (set), even if userspace lowers it later.
+    /// </summary>
+    private void Reset()
+    {
+        var resetTypeMask = EvtyperMask(vm.GuestEventMask, guestEl2Field: true);
+        for (var i = 0; i < Cycle; i++)
+        {
+            savedCounter[i] = ResetPattern & 0xFFFFFFFF;
+            eventType[i] = ResetPattern & resetTypeMask;
+        }
+        savedCounter[Cycle] = ResetPattern;
+        var implemented = Below(vm.Counters) | CycleBit;
+        enableSet = ResetPattern & implemented;
+        interruptSet = ResetPattern & implemented;
+        savedOverflow = ResetPattern & implemented;
+        select = ResetPattern & 0x1F;
+        pmcr = vm.Setup.Host.AArch32 ? 0 : PmcrFields.LC; // O2
+        ResetHpmn();
+    }
+
+    /// <summary>N1: HPMN resets to N.</summary>
+    private void ResetHpmn() => hpmn = (ulong)vm.Counters;
+
+    /// <summary>
+    /// SET_NR_COUNTERS changed N (possibly after the run): HPMN follows it (N1), and a vCPU that has
+    /// run adopts it; if loaded, the hardware is reprogrammed for the new set of counters.
+    /// </summary>
+    public void CounterCountChanged()
+    {
+        ResetHpmn();
+        if (!hasRun)
+        {
+            return;
+        }
+        AdoptCounterCount();
+        if (loaded)
+        {
+            ProgramEventTypes();
+            ProgramControls();
+        }
+    }
+
+    /// <summary>
+    /// R3, R6 (observed on 7.2, as the model has it): KVM reloads a vCPU's PMU at its first run and on
+    /// a PMCR write that changes E, and a reload trims the enable, interrupt and overflow sets to the
+    /// implemented counters; between reloads, bits above a lowered N stay readable. Returns the
+    /// overflow set trimmed likewise (it may live in the hardware or in the saved state).
+    /// </summary>
+    private ulong TrimToImplemented(ulong overflow)
+    {
+        enableSet &= Implemented;
+        interruptSet &= Implemented;
+        return overflow & Implemented;
+    }
+
+    /// <summary>Takes the VM's N and works out which of its counters KVM counts itself (SW_INCR, CHAIN).</summary>
+    private void AdoptCounterCount()
+    {
+        counters = vm.Counters;
+        swIncrCounters = 0;
+        chainCounters = 0;
+        for (var i = 0; i < counters; i++)
+        {
+            UpdateSoftwareCounter(i); // counters at or above N are never enabled nor incremented
+        }
+    }
+
+    /// <summary>R2: the stored bits of PMEVTYPER/PMCCFILTR, given the guest's ID_AA64PFR0_EL1.EL2 field.</summary>
+    private ulong EvtyperMask(ushort guestEventMask, bool guestEl2Field)
+    {
+        var mask = EventTypeFields.P | EventTypeFields.U | guestEventMask;
+        if (guestEl2Field)
+        {
+            mask |= EventTypeFields.Nsh;
+        }
+        if (vm.Setup.Vm.El3)
+        {
+            mask |= EventTypeFields.Nsk | EventTypeFields.Nsu | EventTypeFields.M;
+        }
+        return mask;
+    }
+
+    /// <summary>KVM_RUN succeeded: the first run fixes the VM constants; running loads the vCPU.</summary>
+    public void Run()
+    {
+        if (!hasRun)
+        {
+            hasRun = true;
+            hardware = new PmuHardware();
+            inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
+            nested = vm.Setup.Vm.Nested;
+            registersUndefined = !vm.HasPmu || vm.PmuHidden; // E3 (7.2)
+            lpAllowed = vm.GuestPmuVer >= PmuVersion.V3P5;                        // O2
+            wideCounters = vm.GuestPmuVer >= PmuVersion.V3P5 ? ulong.MaxValue : CycleBit; // O1
+            evtyperMask = EvtyperMask(vm.GuestEventMask, vm.Setup.Vm.El2);
+            selectionMask = TPolicy.SelectionMask(vm.GuestEventMask);
+            AdoptCounterCount();
+            savedOverflow = TrimToImplemented(savedOverflow);
+        }
+        if (!loaded)
+        {
+            Load();
+        }
+    }
+
+    public Outcome Apply(GuestStep step)
+    {
+        switch (step)
+        {
+            case EventsStep e:
+                return HardwareEvents(e.Event, e.Count, e.El);
+            case WriteStep w:
+                return Write(w.Register, w.Value);
+            case ReadStep r:
+                return Read(r.Register);
+            case SwincStep s:
+                return SoftwareIncrement(s.Mask);
+            case EnterHypStep:
+                SetHypContext(true);
+                return Outcome.Nothing;
+            case ExitHypStep:
+                SetHypContext(false);
+                return Outcome.Nothing;
+            case PutStep:
+                Put();
+                return Outcome.Nothing;
+            case LoadStep:
+                Load();
+                return Outcome.Nothing;
+            default:
+                throw new ArgumentException($"unknown guest step {step}", nameof(step));
+        }
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /// <summary>vcpu_load: the saved counts go into the hardware and every hardware value is derived afresh.</summary>
+    private void Load()
+    {
+        hardware.Restore(savedCounter, savedOverflow);
+        ProgramEventTypes();
+        ProgramControls();
+        loaded = true;
+    }
+
+    /// <summary>vcpu_put: the hardware's counts are saved and it goes back to the host.</summary>
+    private void Put()
+    {
+        savedOverflow = hardware.Release(savedCounter);
+        loaded = false;
+    }
+
+    /// <summary>N2: entering or leaving vEL2 changes what physical EL1 means for every counter.</summary>
+    private void SetHypContext(bool hyp)
+    {
+        inHyp = hyp;
+        if (TPolicy.ReprogramsOnHypTransition)
+        {
+            ProgramEventTypes();
+        }
+    }
+
+    // ---------------------------------------------------------------- counter sets (sections 5, 8)
+
+    private ulong Implemented => Below(counters) | CycleBit;
+
+    /// <summary>N3: outside vEL2 a nested guest sees N = HPMN.</summary>
+    private int VisibleCounters => nested && !inHyp ? (int)hpmn : counters;
+
+    /// <summary>N3: the counters the guest may touch now.</summary>
+    private ulong Accessible => Below(VisibleCounters) | CycleBit;
+
+    /// <summary>N1: [HPMN, N) in a nested VM when HPMN &lt; N; never the cycle counter.</summary>
+    private ulong HypCounters => nested && hpmn < (ulong)counters ? Below(counters) & ~Below((int)hpmn) : 0;
+
+    private bool PmcrEnabled => (pmcr & PmcrFields.E) != 0;
+
+    /// <summary>C1, C2: whether event counter <paramref name="i"/> selects SW_INCR or CHAIN (KVM counts those).</summary>
+    private void UpdateSoftwareCounter(int i)
+    {
+        var bit = 1UL << i;
+        var e = eventType[i] & selectionMask;
+        swIncrCounters = e == Events.SwIncr ? swIncrCounters | bit : swIncrCounters & ~bit;
+        chainCounters = e == Events.Chain ? chainCounters | bit : chainCounters & ~bit;
+    }
+
+    // ---------------------------------------------------------------- deriving the hardware
+
+    /// <summary>Derives every implemented counter's hardware event-type value.</summary>
+    private void ProgramEventTypes()
+    {
+        for (var i = 0; i < counters; i++)
+        {
+            hardware.WriteEventType(i, HardwareEventType(i));
+        }
+        hardware.WriteEventType(Cycle, HardwareEventType(Cycle));
+    }
+
+    /// <summary>
+    /// The hardware event-type value of counter <paramref name="i"/>: the selected event (C1); EL0
+    /// bits as the guest wrote them (the hardware applies U == NSU itself); EL1 bits from the guest's
+    /// EL1 controls, or in a hyp context from its EL2 controls, since vEL2 runs at EL1 (C4, N2);
+    /// never NSH (the guest never runs at EL2). A filtered event is excluded everywhere (C2).
+    /// SW_INCR and CHAIN counters are never filtered: KVM counts them without the hardware.
+    /// </summary>
+    private ulong HardwareEventType(int i)
+    {
+        var guest = eventType[i];
+        ulong hw;
+        uint filterIndex;
+        bool software;
+        if (i == Cycle)
+        {
+            hw = Events.CpuCycles;
+            filterIndex = TPolicy.CycleCounterFilterEvent(guest);
+            software = false;
+        }
+        else
+        {
+            var e = (uint)(guest & selectionMask);
+            hw = e;
+            filterIndex = TPolicy.FilterLookupIndex(guest, e);
+            software = e is Events.SwIncr or Events.Chain;
+        }
+        hw |= guest & (EventTypeFields.U | EventTypeFields.Nsu);
+        if (inHyp && TPolicy.HypEl1FromEl2Controls)
+        {
+            hw = TPolicy.HypEl1Bits(hw, CountsAtEl2(i, guest), guest);
+        }
+        else
+        {
+            hw |= guest & (EventTypeFields.P | EventTypeFields.Nsk);
+        }
+        var filtered = (!software || TPolicy.FiltersSoftwareCounters) && !vm.Allowed(filterIndex);
+        return filtered ? TPolicy.ExcludeEverywhere(hw) : hw;
+    }
+
+    /// <summary>C4: vEL2 counts when NSH is set, unless HPMD stops a non-hyp counter.</summary>
+    private bool CountsAtEl2(int i, ulong guestType)
+    {
+        if ((guestType & EventTypeFields.Nsh) == 0)
+        {
+            return false;
+        }
+        return !(TPolicy.UsesHpmd && hpmd && (HypCounters & (1UL << i)) == 0);
+    }
+
+    /// <summary>
+    /// Programs the hardware's enables and widths from PMCR, PMCNTENSET and MDCR (C3, O1), and
+    /// works out which overflows feed a CHAIN counter (C7).
+    /// </summary>
+    private void ProgramControls()
+    {
+        var hyp = HypCounters;
+        var enabled = enableSet & Implemented & ((PmcrEnabled ? ~hyp : 0) | (hpme ? hyp : 0)); // C3
+        var backed = vm.HasPmu ? enabled & ~(swIncrCounters | chainCounters) : 0;             // C2
+        var longOverflow = ((pmcr & PmcrFields.LC) != 0 ? CycleBit : 0)
+            | (hlp ? hyp : 0)
+            | ((pmcr & PmcrFields.LP) != 0 ? Below(counters) & ~hyp : 0);                     // O1
+        hardware.Configure(backed, wideCounters, longOverflow);
+        var chainTargets = PmcrEnabled ? enableSet & chainCounters & Below(counters) : 0;
+        chainFeeders = EvenChainSources & ~longOverflow & (chainTargets >> 1);
+    }
+
+    // ---------------------------------------------------------------- counting (sections 5, 6)
+
+    /// <summary>C5: the hardware counts; KVM then feeds overflows to CHAIN neighbours (C7).</summary>
+    internal Outcome HardwareEvents(ushort e, ulong count, GuestEl el)
+    {
+        var overflowed = hardware.Count(e, el == GuestEl.El0 ? PhysicalEl.El0 : PhysicalEl.El1, count);
+        if ((overflowed & chainFeeders) != 0)
+        {
+            Chain(overflowed);
+        }
+        return Outcome.Nothing;
+    }
+
+    /// <summary>C7: each overflowed feeder increments its CHAIN neighbour once; no filter, no EL bits.</summary>
+    private void Chain(ulong overflowed)
+    {
+        var pending = overflowed & chainFeeders;
+        while (pending != 0)
+        {
+            var j = BitOperations.TrailingZeroCount(pending) + 1;
+            pending &= pending - 1;
+            if (TPolicy.FiltersSoftwareCounters && hardware.ExcludedEverywhere(j))
+            {
+                continue;
+            }
+            if (hardware.Add(j, 1))
+            {
+                pending |= (1UL << j) & chainFeeders;
+            }
+        }
+    }
+
+    /// <summary>C6: PMSWINC. PMCR.E gates it; the filter, EL bits and current EL are ignored.</summary>
+    private Outcome SoftwareIncrement(ulong mask)
+    {
+        if (registersUndefined)
+        {
+            return Outcome.Undef;
+        }
+        if (TPolicy.SoftwareIncrementNeedsPmcrE && !PmcrEnabled)
+        {
+            return Outcome.Ok;
+        }
+        if (TPolicy.SoftwareIncrementChecksFilter && !vm.Allowed(Events.SwIncr))
+        {
+            return Outcome.Ok;
+        }
+        var candidates = mask & Accessible & enableSet & swIncrCounters & Below(counters);
+        while (candidates != 0)
+        {
+            var i = BitOperations.TrailingZeroCount(candidates);
+            candidates &= candidates - 1;
+            if (TPolicy.FiltersSoftwareCounters && hardware.ExcludedEverywhere(i))
+            {
+                continue;
+            }
+            if (hardware.Add(i, 1) && TPolicy.SoftwareIncrementOverflowChains)
+            {
+                Chain(1UL << i);
+            }
+        }
+        return Outcome.Ok;
+    }
+
+    /// <summary>O3 (7.2): overflow and interrupt enable; PMCR.E gates the other counters, HPME the hyp ones.</summary>
+    private bool InterruptLevel()
+    {
+        if (!vm.HasPmu)
+        {
+            return false;
+        }
+        var hyp = HypCounters;
+        var overflow = hardware.Overflow & interruptSet & Implemented;
+        if (!PmcrEnabled)
+        {
+            overflow &= hyp;
+        }
+        if (!hpme)
+        {
+            overflow &= ~hyp;
+        }
+        return overflow != 0;
+    }
+
+    // ---------------------------------------------------------------- registers (section 9)
+
+    internal Outcome Read(Register register)
+    {
+        switch (register.Kind)
+        {
+            case RegisterKind.IdAa64dfr0:
+                return Outcome.Of((ulong)vm.GuestPmuVer << 8);
+            case RegisterKind.Irq:
+                return Outcome.Of(InterruptLevel() ? 1UL : 0UL);
+            case RegisterKind.MdcrEl2:
+                return Outcome.Of(Mdcr());
+        }
+        if (registersUndefined)
+        {
+            return Outcome.Undef;
+        }
+        switch (register.Kind)
+        {
+            case RegisterKind.Pmcr:
+                return Outcome.Of((pmcr & ~(PmcrFields.P | PmcrFields.C)) | ((ulong)VisibleCounters << PmcrFields.NShift));
+            case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
+                return Outcome.Of(enableSet);
+            case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
+                return Outcome.Of(interruptSet);
+            case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
+                return Outcome.Of(hardware.Overflow);
+            case RegisterKind.Pmselr:
+                return Outcome.Of(select);
+            case RegisterKind.Pmceid0:
+                return Outcome.Of(vm.Pmceid0);
+            case RegisterKind.Pmceid1:
+                return Outcome.Of(vm.Pmceid1);
+            case RegisterKind.Pmevtyper or RegisterKind.Pmxevtyper or RegisterKind.Pmccfiltr:
+                {
+                    var i = CounterIndexOf(register);
+                    return CanAccess(i) ? Outcome.Of(eventType[i]) : Outcome.Undef;
+                }
+            default:
+                {
+                    var i = CounterIndexOf(register);
+                    return CanAccess(i) ? Outcome.Of(hardware.ReadCounter(i)) : Outcome.Undef;
+                }
+        }
+    }
+
+    internal Outcome Write(Register register, ulong value)
+    {
+        if (register.Kind == RegisterKind.MdcrEl2)
+        {
+            WriteMdcr(value);
+            return Outcome.Ok;
+        }
+        if (registersUndefined)
+        {
+            return Outcome.Undef;
+        }
+        switch (register.Kind)
+        {
+            case RegisterKind.Pmcr:
+                WritePmcr(value);
+                return Outcome.Ok;
+            case RegisterKind.PmcntenSet:
+                enableSet |= value & Accessible;
+                ProgramControls();
+                return Outcome.Ok;
+            case RegisterKind.PmcntenClr:
+                enableSet &= ~(value & Accessible);
+                ProgramControls();
+                return Outcome.Ok;
+            case RegisterKind.PmintenSet:
+                interruptSet |= value & Accessible;
+                return Outcome.Ok;
+            case RegisterKind.PmintenClr:
+                interruptSet &= ~(value & Accessible);
+                return Outcome.Ok;
+            case RegisterKind.PmovsSet:
+                hardware.Overflow |= value & Accessible;
+                return Outcome.Ok;
+            case RegisterKind.PmovsClr:
+                hardware.Overflow &= ~(value & Accessible);
+                return Outcome.Ok;
+            case RegisterKind.Pmselr:
+                select = value & 0x1F;
+                return Outcome.Ok;
+            case RegisterKind.Pmevtyper or RegisterKind.Pmxevtyper or RegisterKind.Pmccfiltr:
+                {
+                    var i = CounterIndexOf(register);
+                    if (!CanAccess(i))
+                    {
+                        return Outcome.Undef;
+                    }
+                    WriteEventType(i, value);
+                    return Outcome.Ok;
+                }
+            case RegisterKind.Pmevcntr or RegisterKind.Pmxevcntr or RegisterKind.Pmccntr:
+                {
+                    var i = CounterIndexOf(register);
+                    if (!CanAccess(i))
+                    {
+                        return Outcome.Undef;
+                    }
+                    hardware.WriteCounter(i, value); // R4: 32-bit counters keep 32 bits
+                    return Outcome.Ok;
+                }
+            default:
+                throw new ArgumentException($"register {register} cannot be written", nameof(register));
+        }
+    }
+
+    /// <summary>R2: store the masked value; re-derive this counter's hardware value and the controls it affects.</summary>
+    private void WriteEventType(int i, ulong value)
+    {
+        eventType[i] = value & evtyperMask;
+        if (i != Cycle)
+        {
+            UpdateSoftwareCounter(i);
+        }
+        hardware.WriteEventType(i, HardwareEventType(i));
+        ProgramControls();
+    }
+
+    /// <summary>The counter a counter register names; PMXEVTYPER/PMXEVCNTR go through PMSELR.SEL.</summary>
+    private int CounterIndexOf(Register register) => register.Kind switch
+    {
+        RegisterKind.Pmevtyper or RegisterKind.Pmevcntr => register.Index,
+        RegisterKind.Pmxevtyper or RegisterKind.Pmxevcntr => (int)select,
+        _ => Cycle,
+    };
+
+    /// <summary>R5, N3: counters at or above the visible N (other than 31) are UNDEFINED.</summary>
+    private bool CanAccess(int i) => i == Cycle || i < VisibleCounters;
+
+    /// <summary>R1, O2, N4: store the writable bits (LP only from V3P5; LC forced without AArch32), then reset on P and C.</summary>
+    private void WritePmcr(ulong value)
+    {
+        var stored = value & PmcrFields.Writable;
+        if (!lpAllowed)
+        {
+            stored &= ~PmcrFields.LP;
+        }
+        if (!vm.Setup.Host.AArch32)
+        {
+            stored |= PmcrFields.LC;
+        }
+        var enableChanged = ((pmcr ^ stored) & PmcrFields.E) != 0;
+        pmcr = stored;
+        if ((value & PmcrFields.P) != 0)
+        {
+            for (var i = 0; i < VisibleCounters; i++)
+            {
+                hardware.WriteCounter(i, 0);
+            }
+        }
+        if ((value & PmcrFields.C) != 0)
+        {
+            hardware.WriteCounter(Cycle, 0);
+        }
+        if (enableChanged)
+        {
+            hardware.Overflow = TrimToImplemented(hardware.Overflow);
+        }
+        ProgramControls();
+    }
+
+    private ulong Mdcr() =>
+        hpmn
+        | (hpme ? MdcrFields.Hpme : 0)
+        | (hpmd ? MdcrFields.Hpmd : 0)
+        | (hlp ? MdcrFields.Hlp : 0);
+
+    /// <summary>N1: HPMN clamped to N. Hyp ranges, HPME, HPMD and HLP change: re-derive everything.</summary>
+    private void WriteMdcr(ulong value)
+    {
+        hpmn = Math.Min(value & MdcrFields.Hpmn, (ulong)counters);
+        hpme = (value & MdcrFields.Hpme) != 0;
+        hpmd = (value & MdcrFields.Hpmd) != 0;
+        hlp = (value & MdcrFields.Hlp) != 0;
+        ProgramEventTypes();
+        ProgramControls();
+    }
+}

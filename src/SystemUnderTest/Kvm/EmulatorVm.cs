@@ -1,0 +1,253 @@
+using PmuConformance.Scenarios;
+
+namespace PmuConformance.SystemUnderTest;
+
+/// <summary>
+/// The KVM side of one VM (profile 7.2): VM-wide state (filter bitmap, frozen or not, selected PMU,
+/// guest PMUVer, counter count, PMCEID) and the userspace ioctls. Guest steps go to the vCPU.
+/// </summary>
+public sealed class EmulatorVm<TPolicy> : ISimulatedVm
+    where TPolicy : struct, IEmulatorPolicy
+{
+    private readonly EmulatorVcpu<TPolicy>[] vcpus;
+
+    public EmulatorVm(Setup setup)
+    {
+        if (setup.Profile != KernelProfile.V7_2)
+        {
+            throw new ArgumentException(EmulatorProfiles.WhyNotRunnable(setup), nameof(setup));
+        }
+        Setup = setup;
+        HostLimit = setup.Host.PmuVer == PmuVersion.ImpDef ? PmuVersion.None : Math.Min(setup.Host.PmuVer, PmuVersion.V3P5);
+        HasPmu = setup.Vm.Pmu && setup.Host.PmuVer is not (PmuVersion.None or PmuVersion.ImpDef);
+        GuestPmuVer = HasPmu ? HostLimit : PmuVersion.None;
+        Counters = setup.Host.Counters;
+        FilterSpace = TPolicy.EventMask(HostLimit) + 1u;
+        vcpus = new EmulatorVcpu<TPolicy>[setup.Vm.Vcpus];
+        for (var i = 0; i < vcpus.Length; i++)
+        {
+            vcpus[i] = new EmulatorVcpu<TPolicy>(this);
+        }
+    }
+
+    public Setup Setup { get; }
+
+    /// <summary>F9: min(host PMUVer, V3P5), IMP_DEF counting as no PMU.</summary>
+    internal byte HostLimit { get; }
+
+    /// <summary>F1: the vCPUs have PMUv3.</summary>
+    internal bool HasPmu { get; }
+
+    /// <summary>E3: ID_AA64DFR0_EL1.PMUVer as the guest sees it.</summary>
+    internal byte GuestPmuVer { get; private set; }
+
+    /// <summary>PMCR_EL0.N (SET_NR_COUNTERS may change it even after the first run).</summary>
+    internal int Counters { get; private set; }
+
+    /// <summary>F9: events a filter range may cover.</summary>
+    internal uint FilterSpace { get; }
+
+    /// <summary>U3: null until the first successful FILTER call.</summary>
+    internal FilterBitmap? Filter { get; private set; }
+
+    /// <summary>
+    /// E3 (observed on 7.2, as the model has it): the ID registers are finalised at the first KVM_RUN
+    /// of any vCPU, even one that fails, so a guest PMUVer of 0 then hides the PMU registers for good.
+    /// </summary>
+    internal bool PmuHidden { get; private set; }
+
+    private bool runAttempted;
+
+    /// <summary>L2: some vCPU has run; the configuration is frozen.</summary>
+    internal bool Frozen { get; private set; }
+
+    internal uint SelectedPmu { get; private set; }
+
+    /// <summary>E2: the guest event mask (for the vCPUs' reset values before the freeze, and fixed after it).</summary>
+    internal ushort GuestEventMask => TPolicy.EventMask(GuestPmuVer);
+
+    /// <summary>P1-P4, computed once when the VM is frozen (P5).</summary>
+    internal ulong Pmceid0 { get; private set; }
+
+    internal ulong Pmceid1 { get; private set; }
+
+    /// <summary>B5: whether an event may count; no filter allows everything.</summary>
+    internal bool Allowed(uint e) => Filter is not { } filter || filter.Allows(e);
+
+    public Outcome Apply(Step step)
+    {
+        var vcpu = vcpus[step.Vcpu];
+        return step switch
+        {
+            // The frequent guest steps first, by their exact (sealed) types: the cheapest type tests.
+            EventsStep e => vcpu.HardwareEvents(e.Event, e.Count, e.El),
+            WriteStep w => vcpu.Write(w.Register, w.Value),
+            ReadStep r => vcpu.Read(r.Register),
+            GuestStep g => vcpu.Apply(g),
+            FilterStep f => InstallFilter(vcpu, f),
+            FilterFaultStep => InstallFilter(vcpu, null),
+            SetPmuStep s => SetPmu(vcpu, s.PmuIndex),
+            SetNrCountersStep s => SetNrCounters(vcpu, s.Count),
+            SetPmuVerStep s => SetGuestPmuVer(s.Version),
+            AttrStep => DeviceAttributeGate(vcpu) ?? Outcome.Error(Errno.ENXIO),
+            InitStep => Init(vcpu),
+            RunStep => Run(vcpu),
+            _ => throw new ArgumentException($"unknown step {step}", nameof(step)),
+        };
+    }
+
+    /// <summary>F1-F5 in order; a failed call changes nothing (F8). <paramref name="filter"/> null: bad pointer (F3).</summary>
+    private Outcome InstallFilter(EmulatorVcpu<TPolicy> vcpu, FilterStep? filter)
+    {
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        if (filter is null)
+        {
+            return Outcome.Error(Errno.EFAULT);
+        }
+        var end = (uint)filter.Base + filter.Count; // F4a: 32-bit, never wraps
+        if (end > FilterSpace || filter.Action > FilterStep.Deny)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        if (Frozen && TPolicy.RefusesFilterAfterRun)
+        {
+            return Outcome.Error(Errno.EBUSY);
+        }
+        var allow = filter.Action == FilterStep.Allow;
+        Filter ??= new FilterBitmap(firstActionIsAllow: allow); // B1, F7
+        Filter.Apply(allow, filter.Base, filter.Count); // B2
+        return Outcome.Ok;
+    }
+
+    /// <summary>F1, F2: every PMU attribute first needs a PMU and a vCPU that has not done INIT.</summary>
+    private Outcome? DeviceAttributeGate(EmulatorVcpu<TPolicy> vcpu) =>
+        !HasPmu ? Outcome.Error(Errno.ENODEV)
+        : vcpu.PmuInitialised ? Outcome.Error(Errno.EBUSY)
+        : null;
+
+    /// <summary>L3: SET_PMU; re-selecting the same PMU is allowed even with a filter.</summary>
+    private Outcome SetPmu(EmulatorVcpu<TPolicy> vcpu, uint pmu)
+    {
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        if (pmu >= Setup.Host.Pmus)
+        {
+            return Outcome.Error(Errno.ENXIO);
+        }
+        if (Frozen || (Filter is not null && pmu != SelectedPmu))
+        {
+            return Outcome.Error(Errno.EBUSY);
+        }
+        SelectedPmu = pmu;
+        SetCounters(Setup.Host.Counters);
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// U1: SET_NR_COUNTERS (7.2): above the host's count EINVAL. Observed on 7.2 (the model follows
+    /// corpora/kernel-facts/7.2/set-nr-counters-after-run.pmu): not refused after the first run, through
+    /// a vCPU without INIT, and every vCPU, running ones included, then shows the new count.
+    /// </summary>
+    private Outcome SetNrCounters(EmulatorVcpu<TPolicy> vcpu, uint count)
+    {
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        if (count > Setup.Host.Counters)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        SetCounters((int)count);
+        return Outcome.Ok;
+    }
+
+    /// <summary>N1: the counter count moves every vCPU's HPMN with it.</summary>
+    private void SetCounters(int count)
+    {
+        Counters = count;
+        foreach (var vcpu in vcpus)
+        {
+            vcpu.CounterCountChanged();
+        }
+    }
+
+    /// <summary>E3: lower-only before the run (IMP_DEF stored as 0); after it only the current value.</summary>
+    private Outcome SetGuestPmuVer(byte requested)
+    {
+        var value = requested == PmuVersion.ImpDef ? PmuVersion.None : requested;
+        if (Frozen)
+        {
+            return value == GuestPmuVer ? Outcome.Ok : Outcome.Error(Errno.EBUSY);
+        }
+        var limit = HasPmu ? HostLimit : PmuVersion.None;
+        if (value > limit)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        GuestPmuVer = value;
+        return Outcome.Ok;
+    }
+
+    /// <summary>L1: INIT once per vCPU.</summary>
+    private Outcome Init(EmulatorVcpu<TPolicy> vcpu)
+    {
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        vcpu.PmuInitialised = true;
+        return Outcome.Ok;
+    }
+
+    /// <summary>L1, L2: KVM_RUN needs INIT on a PMU vCPU; the first run freezes the VM; running loads the vCPU.</summary>
+    private Outcome Run(EmulatorVcpu<TPolicy> vcpu)
+    {
+        if (!runAttempted)
+        {
+            runAttempted = true;
+            PmuHidden = GuestPmuVer == PmuVersion.None;
+        }
+        if (HasPmu && !vcpu.PmuInitialised)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        if (!Frozen)
+        {
+            Freeze();
+        }
+        vcpu.Run();
+        return Outcome.Ok;
+    }
+
+    /// <summary>L2, P5: from the first run on, the configuration is fixed; PMCEID is computed here, once.</summary>
+    private void Freeze()
+    {
+        Frozen = true;
+        var host = Setup.Host;
+        var pmceid0 = host.Pmceid0 | (1UL << Events.Chain) | (1UL << Events.SwIncr); // P2
+        var pmceid1 = host.Pmceid1 & ~((1UL << (Events.StallSlotBackend - 32))
+            | (1UL << (Events.StallSlotFrontend - 32)) | (1UL << (Events.StallSlot - 32))); // P3
+        if (Filter is { } filter)
+        {
+            pmceid0 &= TPolicy.PmceidFilterMask(filter, 0, GuestEventMask); // P4
+            pmceid1 &= TPolicy.PmceidFilterMask(filter, 32, GuestEventMask);
+        }
+        Pmceid0 = pmceid0;
+        Pmceid1 = pmceid1;
+    }
+}
+
+/// <summary>Which set-ups the emulator runs.</summary>
+public static class EmulatorProfiles
+{
+    public static string? WhyNotRunnable(Setup setup) =>
+        setup.Profile == KernelProfile.V7_2
+            ? null
+            : $"the emulator implements profile 7.2 only, not {KernelProfiles.Name(setup.Profile)} (use --target model for other profiles)";
+}
