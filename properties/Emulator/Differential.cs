@@ -1,3 +1,5 @@
+using PmuConformance.Checking.Choices;
+using PmuConformance.Checking.Generation;
 using PmuConformance.ReferenceModel;
 using PmuConformance.Scenarios;
 
@@ -11,16 +13,17 @@ public sealed record Divergence(int Seed, Scenario Scenario, int Step, string Ex
         + $"model {Expected}, {Actual}\n--- as a .pmu file (expectations are the model's) ---\n{File}";
 }
 
-/// <summary>Runs seeded random scenarios on the model and on another target and compares transcripts.</summary>
+/// <summary>Runs seeded generated scenarios (src/Checking's generator) on the model and on another target and compares transcripts.</summary>
 public static class Differential
 {
     /// <summary>The first seed in [firstSeed, firstSeed + count) whose transcripts differ, or null.</summary>
-    public static Divergence? FirstDivergence(ITarget target, int firstSeed, int count, int guestSteps = 40)
+    public static Divergence? FirstDivergence(ITarget target, int firstSeed, int count)
     {
         var model = new ModelTarget();
+        var options = GeneratorOptions.For(target, KernelProfile.V7_2);
         for (var seed = firstSeed; seed < firstSeed + count; seed++)
         {
-            var scenario = new SeededScenarioBuilder(new Random(seed)).Build(guestSteps) with { Source = $"<seed {seed}>" };
+            var scenario = ScenarioGenerator.Generate(new RandomChoices((ulong)seed), options, size: 100) with { Source = $"<seed {seed}>" };
             var expected = model.Execute(scenario);
             var actual = target.Execute(scenario);
             var step = expected.FirstDifference(actual);

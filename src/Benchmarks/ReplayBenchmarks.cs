@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using PmuConformance.Properties.Emulator;
+using PmuConformance.Checking.Choices;
+using PmuConformance.Checking.Generation;
 using PmuConformance.ReferenceModel;
 using PmuConformance.Scenarios;
 using PmuConformance.SystemUnderTest;
@@ -8,8 +9,8 @@ namespace PmuConformance.Benchmarks;
 
 /// <summary>
 /// Whole-scenario replay through the targets' public interface (<see cref="ITarget.Execute"/>):
-/// a fixed set of seeded, valid profile-7.2 scenarios of about 30 steps from
-/// <see cref="SeededScenarioBuilder"/> (a stand-in until src/Checking's generators are used).
+/// a fixed set of seeded, valid profile-7.2 scenarios of about 30 steps from the property suite's
+/// <see cref="ScenarioGenerator"/>.
 /// One operation is one scenario, a fresh VM included.
 /// </summary>
 [BenchmarkCategory("scenario replay")]
@@ -20,10 +21,12 @@ public class ReplayBenchmarks
     private readonly ITarget model = new ModelTarget();
     private readonly ITarget emulator = new EmulatorTarget();
 
-    /// <summary>The scenarios every run uses (seeds 1000-1063, 22 guest actions each).</summary>
+    /// <summary>The scenarios every run uses (seeds 1000-1063).</summary>
     public static Scenario[] Scenarios { get; } = Enumerable.Range(1000, ScenarioCount)
-        .Select(seed => new SeededScenarioBuilder(new Random(seed)).Build(guestSteps: 22, finalSweep: false))
+        .Select(seed => ScenarioGenerator.Generate(new RandomChoices((ulong)seed), EmulatorOptions, size: 80))
         .ToArray();
+
+    private static GeneratorOptions EmulatorOptions => GeneratorOptions.For(new EmulatorTarget(), KernelProfile.V7_2);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = ScenarioCount)]
     public int Model() => Replay(model);
