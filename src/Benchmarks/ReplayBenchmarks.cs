@@ -23,7 +23,7 @@ public class ReplayBenchmarks
 
     /// <summary>The scenarios every run uses (seeds 1000-1063).</summary>
     public static Scenario[] Scenarios { get; } = Enumerable.Range(1000, ScenarioCount)
-        .Select(seed => ScenarioGenerator.Generate(new RandomChoices((ulong)seed), EmulatorOptions, size: 80))
+        .Select(seed => ScenarioGenerator.Generate(new RandomChoices((ulong)seed), EmulatorOptions, size: 50))
         .ToArray();
 
     private static GeneratorOptions EmulatorOptions => GeneratorOptions.For(new EmulatorTarget(), KernelProfile.V7_2);
