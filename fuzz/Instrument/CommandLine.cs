@@ -13,7 +13,7 @@ internal static class CommandLine
         options:
           --map-size <n>       block ids are drawn below n (power of two; default 65536)
           --dict <file>        write an AFL dictionary (ldstr strings, u8 literals, wide integer constants)
-          --include <prefix>   only instrument types in this namespace (and below); repeatable
+          --include <prefix>   only instrument types in this namespace (and below); repeatable, or a , / ; list
           --exclude <prefix>   never instrument types in this namespace (and below); repeatable
           --dict-only          write the dictionary but do not rewrite anything
         """;
@@ -87,5 +87,5 @@ internal static class CommandLine
 
     // MSBuild hands item lists over as "a;b;c": accept that as well as repeated options.
     private static IEnumerable<string> SplitList(string value) =>
-        value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        value.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

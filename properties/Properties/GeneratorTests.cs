@@ -39,6 +39,17 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void The_generators_model_transcript_is_the_models_execution()
+    {
+        var model = new ModelTarget();
+        for (ulong seed = 0; seed < 300; seed++)
+        {
+            var (scenario, transcript) = ScenarioGenerator.GenerateWithModelTranscript(new RandomChoices(seed), GeneratorOptions.AllProfiles, size: 100);
+            transcript.FirstDifference(model.Execute(scenario)).ShouldBe(-1, $"seed {seed}");
+        }
+    }
+
+    [Fact]
     public void The_same_seed_generates_the_same_scenario()
     {
         var a = ScenarioGenerator.Generate(new RandomChoices(99), GeneratorOptions.AllProfiles, 50);

@@ -84,9 +84,12 @@ public sealed record AflProgress(TimeSpan Elapsed, IReadOnlyList<AflInstanceStat
 
     public int Hangs => Instances.Sum(i => i.Hangs);
 
+    /// <summary>The largest instance queue (instances share inputs through the sync folder).</summary>
+    public int CorpusSize => Instances.Count == 0 ? 0 : Instances.Max(i => i.CorpusSize);
+
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"[{Elapsed.TotalSeconds,6:F1}s] afl x{Instances.Count} | {ExecutionsPerSecond,9:F0}/s | edges {Edges,6} | crashes {Crashes} | hangs {Hangs}");
+        $"[{Elapsed.TotalSeconds,6:F1}s] afl x{Instances.Count} | {ExecutionsPerSecond,9:F0}/s | edges {Edges,6} | corpus {CorpusSize,5} | crashes {Crashes} | hangs {Hangs}");
 }
 
 /// <summary>A crash or hang input afl-fuzz saved.</summary>

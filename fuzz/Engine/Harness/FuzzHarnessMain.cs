@@ -19,17 +19,30 @@ public static class FuzzHarnessMain
     {
         ArgumentNullException.ThrowIfNull(args);
         var catalogue = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        return Run(args, name => catalogue.GetValueOrDefault(name), catalogue.Values);
+        return RunCommand(args, name => catalogue.GetValueOrDefault(name), catalogue.Values);
     }
 
     /// <summary>Runs the command in <paramref name="args"/>; <paramref name="resolve"/> maps a target name to its code (null if unknown).</summary>
     public static int Run(string[] args, Func<string, FuzzTarget?> resolve)
     {
         ArgumentNullException.ThrowIfNull(resolve);
-        return Run(args, name => resolve(name) is { } target ? new FuzzTargetDefinition(name, target) : null, []);
+        return RunCommand(args, name => resolve(name) is { } target ? new FuzzTargetDefinition(name, target) : null, []);
     }
 
-    private static int Run(string[] args, Func<string, FuzzTargetDefinition?> resolve, IEnumerable<FuzzTargetDefinition> listed)
+    /// <summary>
+    /// Runs the command in <paramref name="args"/>; <paramref name="resolve"/> maps any target name to
+    /// its definition (null if unknown), for harnesses whose target names are parameterised;
+    /// <paramref name="listed"/> are the ones the <c>list</c> command shows.
+    /// </summary>
+    public static int Run(string[] args, Func<string, FuzzTargetDefinition?> resolve, IEnumerable<FuzzTargetDefinition> listed)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(resolve);
+        ArgumentNullException.ThrowIfNull(listed);
+        return RunCommand(args, resolve, listed);
+    }
+
+    private static int RunCommand(string[] args, Func<string, FuzzTargetDefinition?> resolve, IEnumerable<FuzzTargetDefinition> listed)
     {
         try
         {

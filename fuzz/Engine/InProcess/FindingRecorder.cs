@@ -78,9 +78,17 @@ internal sealed class FindingRecorder(OutputLayout layout)
         return Save(new FuzzFinding(FuzzFindingKind.Crash, layout.CrashPath(hash), "crash-" + hash, description, 0, TimeSpan.Zero), input);
     }
 
-    /// <summary>Exception type plus the top frames: stable across inputs that hit the same bug.</summary>
+    /// <summary>
+    /// Exception type plus the top frames: stable across inputs that hit the same bug. An exception
+    /// that names its own signature (<see cref="IFindingSignature"/>) is identified by that instead.
+    /// </summary>
     public static string SignatureOf(Exception exception)
     {
+        if (exception is IFindingSignature own)
+        {
+            return $"{exception.GetType().FullName}: {own.FindingSignature}";
+        }
+
         var text = new StringBuilder(exception.GetType().FullName);
         // The engine's own frames (the call into the target) are the same for every finding.
         IEnumerable<StackFrame> frames = new StackTrace(exception, fNeedFileInfo: false).GetFrames()

@@ -15,14 +15,23 @@ namespace PmuConformance.Checking.Generation;
 public static class ScenarioGenerator
 {
     /// <summary>A scenario of roughly <paramref name="size"/>/100 of the options' maximum length.</summary>
-    public static Scenario Generate(IChoiceSource choices, GeneratorOptions options, int size)
+    public static Scenario Generate(IChoiceSource choices, GeneratorOptions options, int size) =>
+        GenerateWithModelTranscript(choices, options, size).Scenario;
+
+    /// <summary>
+    /// The scenario and the reference model's transcript of it, which the generator computes anyway
+    /// while it chooses valid steps (equal to <c>new ModelTarget().Execute(scenario)</c>): a
+    /// differential check need not run the model a second time.
+    /// </summary>
+    public static (Scenario Scenario, Execution Model) GenerateWithModelTranscript(IChoiceSource choices, GeneratorOptions options, int size)
     {
         var setup = SetupGenerator.Generate(choices, options);
         var longest = Math.Max(4, 10 + (Math.Clamp(size, 0, 100) * (options.MaxSteps - 10) / 100));
         var target = choices.Between(Math.Max(1, longest / 3), longest);
         var builder = new ScenarioBuilder(setup, choices);
         builder.Build(target);
-        return Scenario.Of(setup, builder.Steps.ToArray()) with { Source = "<generated>" };
+        var scenario = Scenario.Of(setup, builder.Steps.ToArray()) with { Source = "<generated>" };
+        return (scenario, new Execution(builder.Outcomes.ToList()));
     }
 }
 
@@ -36,6 +45,7 @@ internal sealed class ScenarioBuilder
     private readonly ModelVm model;
     private readonly StepPreconditions preconditions;
     private readonly List<Step> steps = [];
+    private readonly List<Outcome> outcomes = [];
 
     private readonly bool[] initialised;
     private readonly bool[] hasRun;
@@ -65,6 +75,9 @@ internal sealed class ScenarioBuilder
     }
 
     public IReadOnlyList<Step> Steps => steps;
+
+    /// <summary>What the model produced for each step.</summary>
+    public IReadOnlyList<Outcome> Outcomes => outcomes;
 
     private int Vcpus => setup.Vm.Vcpus;
 
@@ -116,6 +129,7 @@ internal sealed class ScenarioBuilder
         var outcome = model.Apply(step);
         preconditions.Observe(step, outcome);
         steps.Add(step);
+        outcomes.Add(outcome);
         Track(step, outcome);
         return true;
     }
@@ -497,6 +511,12 @@ internal sealed class ScenarioBuilder
         Emit(new WriteStep(v, Register.Pmevcntr(Math.Min(even, 30)), 0xFFFFFFFF - (ulong)choices.Below(3)));
         Emit(new WriteStep(v, Register.PmcntenSet, 3UL << even));
         Emit(new WriteStep(v, Register.Pmcr, choices.Chance(25) ? 0x81UL : 0x1UL));
+        if (e == Events.SwIncr && choices.Chance(60))
+        {
+            // C6 then C7: one PMSWINC from the 32-bit wrap, so that the overflow reaches the CHAIN counter.
+            Emit(new WriteStep(v, Register.Pmevcntr(Math.Min(even, 30)), 0xFFFFFFFF));
+            Emit(new SwincStep(v, 1UL << even));
+        }
     }
 
     /// <summary>Reads that make differences visible: overflow flags, the interrupt line, counters.</summary>
