@@ -16,6 +16,9 @@ public static class Targets
     [
         (ModelTarget.TargetName, () => new ModelTarget()),
         (EmulatorTarget.TargetName, () => new EmulatorTarget()),
+
+        // emulator:<defect>: the emulator with one known defect (issue 5).
+        .. DefectCatalog.All.Select(d => (d.TargetName, d.Create)),
     ];
 
     /// <summary>Names for help texts, in the order above, then the kernel targets.</summary>

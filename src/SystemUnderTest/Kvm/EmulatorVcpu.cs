@@ -123,7 +123,7 @@ public sealed class EmulatorVcpu<TPolicy>
     /// <summary>R2: the stored bits of PMEVTYPER/PMCCFILTR, given the guest's ID_AA64PFR0_EL1.EL2 field.</summary>
     private ulong EvtyperMask(ushort guestEventMask, bool guestEl2Field)
     {
-        var mask = EventTypeFields.P | EventTypeFields.U | guestEventMask;
+        var mask = EventTypeFields.P | EventTypeFields.U | TPolicy.SelectionMask(guestEventMask);
         if (guestEl2Field)
         {
             mask |= EventTypeFields.Nsh;
@@ -133,6 +133,18 @@ public sealed class EmulatorVcpu<TPolicy>
             mask |= EventTypeFields.Nsk | EventTypeFields.Nsu | EventTypeFields.M;
         }
         return mask;
+    }
+
+    /// <summary>
+    /// The VM's filter changed after this vCPU ran (possible only in a variant without F5): a loaded
+    /// vCPU's hardware values are derived again; a put one gets them at its next vcpu_load.
+    /// </summary>
+    public void FilterChanged()
+    {
+        if (loaded)
+        {
+            ProgramEventTypes();
+        }
     }
 
     /// <summary>KVM_RUN succeeded: the first run fixes the VM constants; running loads the vCPU.</summary>

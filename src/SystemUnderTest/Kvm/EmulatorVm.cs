@@ -22,7 +22,7 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         HasPmu = setup.Vm.Pmu && setup.Host.PmuVer is not (PmuVersion.None or PmuVersion.ImpDef);
         GuestPmuVer = HasPmu ? HostLimit : PmuVersion.None;
         Counters = setup.Host.Counters;
-        FilterSpace = TPolicy.EventMask(HostLimit) + 1u;
+        FilterSpace = TPolicy.FilterSpace(HostLimit);
         vcpus = new EmulatorVcpu<TPolicy>[setup.Vm.Vcpus];
         for (var i = 0; i < vcpus.Length; i++)
         {
@@ -119,6 +119,16 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         var allow = filter.Action == FilterStep.Allow;
         Filter ??= new FilterBitmap(firstActionIsAllow: allow); // B1, F7
         Filter.Apply(allow, filter.Base, filter.Count); // B2
+        if (Frozen)
+        {
+            // Only a policy without F5 (a defect variant) gets here: as in a kernel that read the
+            // bitmap live, the late filter reaches PMCEID and the loaded vCPUs' counters at once.
+            ComputePmceid();
+            foreach (var other in vcpus)
+            {
+                other.FilterChanged();
+            }
+        }
         return Outcome.Ok;
     }
 
@@ -229,6 +239,12 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
     private void Freeze()
     {
         Frozen = true;
+        ComputePmceid();
+    }
+
+    /// <summary>P1-P4: the host's PMCEID values, forced and hidden bits, then the filter's mask.</summary>
+    private void ComputePmceid()
+    {
         var host = Setup.Host;
         var pmceid0 = host.Pmceid0 | (1UL << Events.Chain) | (1UL << Events.SwIncr); // P2
         var pmceid1 = host.Pmceid1 & ~((1UL << (Events.StallSlotBackend - 32))

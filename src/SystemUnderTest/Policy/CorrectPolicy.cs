@@ -14,6 +14,9 @@ public struct CorrectPolicy : IEmulatorPolicy
 
     public static ushort SelectionMask(ushort guestEventMask) => guestEventMask;
 
+    /// <summary>F9: EventMask(host limit) + 1; it does not follow a guest PMUVer lowered by userspace.</summary>
+    public static uint FilterSpace(byte hostLimit) => EventMask(hostLimit) + 1u;
+
     public static uint FilterLookupIndex(ulong guestEventType, uint selectedEvent) => selectedEvent;
 
     public static uint CycleCounterFilterEvent(ulong guestPmccfiltr) => Events.CpuCycles;

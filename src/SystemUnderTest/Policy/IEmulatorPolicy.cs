@@ -13,8 +13,14 @@ public interface IEmulatorPolicy
     /// <summary>E1, the version-to-mask table: the event-number mask of a PMUVer value.</summary>
     static abstract ushort EventMask(byte pmuVer);
 
-    /// <summary>E2, event width masking: the mask applied to a guest event number when a counter's event is selected.</summary>
+    /// <summary>
+    /// E2, event width masking: the mask applied to a guest event number when a PMEVTYPER value is
+    /// stored (R2) and when a counter's event is selected (C1).
+    /// </summary>
     static abstract ushort SelectionMask(ushort guestEventMask);
+
+    /// <summary>F9, the filter space: how many events a filter range may cover, given the host limit.</summary>
+    static abstract uint FilterSpace(byte hostLimit);
 
     /// <summary>B5, the filter lookup index of an event counter (section 11 defect 1 used the whole register).</summary>
     static abstract uint FilterLookupIndex(ulong guestEventType, uint selectedEvent);
