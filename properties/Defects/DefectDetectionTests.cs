@@ -32,7 +32,7 @@ public sealed class DefectDetectionTests(ITestOutputHelper output)
     {
         var defect = DefectCatalog.Find(name)!;
         var variant = defect.Create();
-        var settings = EngineSettings.FromEnvironment(defaultSeconds: 1) with { Duration = null, Cases = CaseLimit };
+        var settings = EngineSettings.FromEnvironment(share: 1, defaultTotalSeconds: 1) with { Duration = null, Cases = CaseLimit };
         var result = PropertyEngine.Run(new DifferentialCheck(variant), settings);
         output.WriteLine(result.Summary());
 

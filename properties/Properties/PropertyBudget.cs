@@ -1,4 +1,3 @@
-using System.Globalization;
 using PmuConformance.Checking.Engine;
 
 namespace PmuConformance.Properties;
@@ -14,15 +13,6 @@ public static class PropertyBudget
     private const double DefaultTotalSeconds = 40;
 
     /// <summary>Settings for one property that gets <paramref name="share"/> of the total time.</summary>
-    public static EngineSettings For(double share)
-    {
-        var total = DefaultTotalSeconds;
-        if (Environment.GetEnvironmentVariable("PMUCONF_PROPERTY_SECONDS") is { Length: > 0 } text
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-        {
-            total = seconds;
-        }
-        var settings = EngineSettings.FromEnvironment(total * share);
-        return settings with { FindingsDirectory = Findings.DefaultDirectory() };
-    }
+    public static EngineSettings For(double share) =>
+        EngineSettings.FromEnvironment(share, DefaultTotalSeconds) with { FindingsDirectory = Findings.DefaultDirectory() };
 }

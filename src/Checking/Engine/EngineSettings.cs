@@ -24,8 +24,12 @@ public sealed record EngineSettings
     /// <summary>Called about once a second while cases run.</summary>
     public Action<EngineProgress>? Progress { get; init; }
 
-    /// <summary>Budgets for <c>dotnet test</c>: PMUCONF_PROPERTY_SECONDS or PMUCONF_PROPERTY_CASES, else <paramref name="defaultSeconds"/>; PMUCONF_PROPERTY_SEED fixes the seed.</summary>
-    public static EngineSettings FromEnvironment(double defaultSeconds)
+    /// <summary>
+    /// Budgets for <c>dotnet test</c>: PMUCONF_PROPERTY_SECONDS is the suite's total property time
+    /// (else <paramref name="defaultTotalSeconds"/>), of which this property gets <paramref name="share"/>;
+    /// PMUCONF_PROPERTY_CASES instead gives every property that many cases; PMUCONF_PROPERTY_SEED fixes the seed.
+    /// </summary>
+    public static EngineSettings FromEnvironment(double share, double defaultTotalSeconds)
     {
         var settings = new EngineSettings();
         if (Environment.GetEnvironmentVariable("PMUCONF_PROPERTY_SEED") is { Length: > 0 } seedText && ReplayToken.TryParseSeed(seedText, out var seed))
@@ -36,13 +40,13 @@ public sealed record EngineSettings
         {
             return settings with { Cases = cases };
         }
-        var seconds = defaultSeconds;
+        var total = defaultTotalSeconds;
         if (Environment.GetEnvironmentVariable("PMUCONF_PROPERTY_SECONDS") is { Length: > 0 } secondsText
             && double.TryParse(secondsText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0)
         {
-            seconds = s;
+            total = s;
         }
-        return settings with { Duration = TimeSpan.FromSeconds(seconds) };
+        return settings with { Duration = TimeSpan.FromSeconds(total * share) };
     }
 }
 
