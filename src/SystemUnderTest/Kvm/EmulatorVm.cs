@@ -22,7 +22,7 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         HasPmu = setup.Vm.Pmu && setup.Host.PmuVer is not (PmuVersion.None or PmuVersion.ImpDef);
         GuestPmuVer = HasPmu ? HostLimit : PmuVersion.None;
         Counters = setup.Host.Counters;
-        FilterSpace = TPolicy.FilterSpace(HostLimit);
+        FilterSpace = TPolicy.FilterSpace(TPolicy.EventMask(HostLimit));
         vcpus = new EmulatorVcpu<TPolicy>[setup.Vm.Vcpus];
         for (var i = 0; i < vcpus.Length; i++)
         {

@@ -1,6 +1,4 @@
 using PmuConformance.Scenarios;
-using Correct = PmuConformance.SystemUnderTest.CorrectPolicy;
-
 namespace PmuConformance.SystemUnderTest.Defects;
 
 /// <summary>
@@ -10,22 +8,10 @@ namespace PmuConformance.SystemUnderTest.Defects;
 public struct EventMaskMissingV3P5 : IEmulatorPolicy
 {
     /// <summary>The defect: V3P5 falls into the "other value" case of E1.</summary>
-    public static ushort EventMask(byte pmuVer) => pmuVer == PmuVersion.V3P5 ? (ushort)0 : Correct.EventMask(pmuVer);
-
-    // Every other decision as in the correct emulator.
-    public static ushort SelectionMask(ushort guestEventMask) => Correct.SelectionMask(guestEventMask);
-    public static uint FilterSpace(byte hostLimit) => Correct.FilterSpace(hostLimit);
-    public static uint FilterLookupIndex(ulong guestEventType, uint selectedEvent) => Correct.FilterLookupIndex(guestEventType, selectedEvent);
-    public static uint CycleCounterFilterEvent(ulong guestPmccfiltr) => Correct.CycleCounterFilterEvent(guestPmccfiltr);
-    public static ulong ExcludeEverywhere(ulong hardwareType) => Correct.ExcludeEverywhere(hardwareType);
-    public static bool HypEl1FromEl2Controls => Correct.HypEl1FromEl2Controls;
-    public static ulong HypEl1Bits(ulong hardwareType, bool countsAtEl2, ulong guestEventType) => Correct.HypEl1Bits(hardwareType, countsAtEl2, guestEventType);
-    public static bool UsesHpmd => Correct.UsesHpmd;
-    public static bool ReprogramsOnHypTransition => Correct.ReprogramsOnHypTransition;
-    public static bool FiltersSoftwareCounters => Correct.FiltersSoftwareCounters;
-    public static bool SoftwareIncrementChecksFilter => Correct.SoftwareIncrementChecksFilter;
-    public static bool SoftwareIncrementNeedsPmcrE => Correct.SoftwareIncrementNeedsPmcrE;
-    public static bool SoftwareIncrementOverflowChains => Correct.SoftwareIncrementOverflowChains;
-    public static ulong PmceidFilterMask(FilterBitmap filter, uint firstEvent, ushort guestEventMask) => Correct.PmceidFilterMask(filter, firstEvent, guestEventMask);
-    public static bool RefusesFilterAfterRun => Correct.RefusesFilterAfterRun;
+    public static ushort EventMask(byte pmuVer) => pmuVer switch
+    {
+        PmuVersion.Imp => 0x3FF,
+        PmuVersion.V3P1 or PmuVersion.V3P4 or PmuVersion.V3P7 => 0xFFFF,
+        _ => 0,
+    };
 }
