@@ -20,6 +20,15 @@ public sealed class StepPreconditions
         inHyp = new bool[setup.Vm.Vcpus];
     }
 
+    /// <summary>vCPU <paramref name="v"/> has done a successful <c>run</c>: guest steps are possible.</summary>
+    public bool HasRun(int v) => hasRun[v];
+
+    /// <summary>vCPU <paramref name="v"/> is loaded (not put).</summary>
+    public bool IsLoaded(int v) => loaded[v];
+
+    /// <summary>vCPU <paramref name="v"/> is in its hyp context (vEL2).</summary>
+    public bool InHyp(int v) => inHyp[v];
+
     /// <summary>Null when the step can be executed now, else why it makes no sense.</summary>
     public string? WhyImpossible(Step step)
     {

@@ -47,15 +47,9 @@ internal sealed class ScenarioBuilder
     private readonly List<Step> steps = [];
     private readonly List<Outcome> outcomes = [];
 
-    private readonly bool[] initialised;
-    private readonly bool[] hasRun;
-    private readonly bool[] loaded;
-    private readonly bool[] inHyp;
     private readonly ushort[] programmed = new ushort[32]; // the event last written to each counter's type register
     private readonly List<FilterStep> acceptedFilters = [];
     private ulong selected = 0x1E;
-    private int counters;
-    private byte guestPmuVer;
 
     public ScenarioBuilder(Setup setup, IChoiceSource choices)
     {
@@ -63,13 +57,6 @@ internal sealed class ScenarioBuilder
         this.choices = choices;
         model = new ModelVm(setup, new RuleTrace());
         preconditions = new StepPreconditions(setup);
-        var n = setup.Vm.Vcpus;
-        initialised = new bool[n];
-        hasRun = new bool[n];
-        loaded = new bool[n];
-        inHyp = new bool[n];
-        counters = setup.Host.Counters;
-        guestPmuVer = model.GuestPmuVer;
         Array.Fill(programmed, (ushort)0xc0de);
         programmed[Cycle] = Events.CpuCycles;
     }
@@ -81,9 +68,9 @@ internal sealed class ScenarioBuilder
 
     private int Vcpus => setup.Vm.Vcpus;
 
-    private bool AnyRun => hasRun.Any(r => r);
+    private bool AnyRun => Enumerable.Range(0, Vcpus).Any(preconditions.HasRun);
 
-    private ushort GuestMask => EventSpace.GuestEventMask(setup.Profile, setup.Host, guestPmuVer);
+    private ushort GuestMask => model.GuestEventMask;
 
     private uint FilterSpace => EventSpace.FilterSpace(setup.Profile, setup.Host);
 
@@ -134,46 +121,14 @@ internal sealed class ScenarioBuilder
         return true;
     }
 
+    /// <summary>What the generator remembers beyond the model and the preconditions: accepted filters, PMSELR.</summary>
     private void Track(Step step, Outcome outcome)
     {
-        var v = step.Vcpu;
         var ok = outcome.Kind == OutcomeKind.Ok;
         switch (step)
         {
-            case InitStep when ok:
-                initialised[v] = true;
-                break;
-            case RunStep when ok:
-                if (!hasRun[v])
-                {
-                    inHyp[v] = setup.Vm.Nested;
-                }
-                hasRun[v] = true;
-                loaded[v] = true;
-                break;
             case FilterStep f when ok:
                 acceptedFilters.Add(f);
-                break;
-            case SetNrCountersStep s when ok:
-                counters = (int)s.Count;
-                break;
-            case SetPmuStep when ok:
-                counters = setup.Host.Counters;
-                break;
-            case SetPmuVerStep s when ok:
-                guestPmuVer = s.Version == PmuVersion.ImpDef ? PmuVersion.None : s.Version;
-                break;
-            case EnterHypStep:
-                inHyp[v] = true;
-                break;
-            case ExitHypStep:
-                inHyp[v] = false;
-                break;
-            case PutStep:
-                loaded[v] = false;
-                break;
-            case LoadStep:
-                loaded[v] = true;
                 break;
             case WriteStep { Register.Kind: RegisterKind.Pmselr } w:
                 selected = w.Value & 0x1F;
@@ -225,14 +180,14 @@ internal sealed class ScenarioBuilder
 
     private int UninitialisedVcpu()
     {
-        var candidates = Enumerable.Range(0, Vcpus).Where(i => !initialised[i]).ToList();
+        var candidates = Enumerable.Range(0, Vcpus).Where(i => !model.Vcpu(i).PmuInitialised).ToList();
         return candidates.Count > 0 ? choices.Pick(candidates) : choices.Below(Vcpus);
     }
 
     /// <summary>Lowers the guest PMUVer mostly; sometimes asks for more, IMP_DEF, or the current value.</summary>
     private byte PmuVersionChoice() => choices.Pick(new byte[]
     {
-        guestPmuVer, PmuVersion.Imp, PmuVersion.V3P1, PmuVersion.V3P4, PmuVersion.V3P5, PmuVersion.None,
+        model.GuestPmuVer, PmuVersion.Imp, PmuVersion.V3P1, PmuVersion.V3P4, PmuVersion.V3P5, PmuVersion.None,
         PmuVersion.ImpDef, PmuVersion.V3P7, PmuVersion.V3P8, 2,
     });
 
@@ -240,7 +195,7 @@ internal sealed class ScenarioBuilder
     private void StartRunning()
     {
         var v = AnyVcpu();
-        if (!initialised[v] && choices.Chance(90))
+        if (!model.Vcpu(v).PmuInitialised && choices.Chance(90))
         {
             Emit(new InitStep(v));
         }
@@ -312,9 +267,9 @@ internal sealed class ScenarioBuilder
 
     private void GuestMove()
     {
-        var ran = Enumerable.Range(0, Vcpus).Where(i => hasRun[i]).ToList();
+        var ran = Enumerable.Range(0, Vcpus).Where(i => preconditions.HasRun(i)).ToList();
         var v = choices.Chance(70) ? ran[0] : choices.Pick(ran);
-        if (!loaded[v])
+        if (!preconditions.IsLoaded(v))
         {
             Emit(new LoadStep(v));
         }
@@ -362,8 +317,8 @@ internal sealed class ScenarioBuilder
     /// <summary>A counter index: mostly an implemented one, sometimes just past N, the last event counter or the cycle counter.</summary>
     private int CounterIndex() => choices.Weighted([75, 8, 4, 13]) switch
     {
-        0 when counters > 0 => choices.Below(counters),
-        1 => Math.Min(counters, 30),
+        0 when model.Counters > 0 => choices.Below(model.Counters),
+        1 => Math.Min(model.Counters, 30),
         2 => choices.Below(31),
         _ => Cycle,
     };
@@ -462,7 +417,7 @@ internal sealed class ScenarioBuilder
         }
         else
         {
-            el = inHyp[v] ? GuestEl.El2 : GuestEl.El1;
+            el = preconditions.InHyp(v) ? GuestEl.El2 : GuestEl.El1;
         }
         Emit(new EventsStep(v, e, EdgeValues.Count(choices), el));
     }
@@ -475,7 +430,7 @@ internal sealed class ScenarioBuilder
         return kind switch
         {
             RegisterKind.Pmevtyper or RegisterKind.Pmevcntr => new Register(kind, Math.Min(CounterIndex(), 30)),
-            RegisterKind.MdcrEl2 when !inHyp[v] => Register.PmovsSet,
+            RegisterKind.MdcrEl2 when !preconditions.InHyp(v) => Register.PmovsSet,
             _ => new Register(kind),
         };
     }
@@ -488,22 +443,22 @@ internal sealed class ScenarioBuilder
             Emit(new ReadStep(v, Register.Irq));
             return;
         }
-        if (inHyp[v] && choices.Chance(50))
+        if (preconditions.InHyp(v) && choices.Chance(50))
         {
-            ulong mdcr = (ulong)choices.Between(0, counters + 1);
+            ulong mdcr = (ulong)choices.Between(0, model.Counters + 1);
             mdcr |= choices.Chance(60) ? 1UL << 7 : 0;   // HPME
             mdcr |= choices.Chance(30) ? 1UL << 17 : 0;  // HPMD
             mdcr |= choices.Chance(30) ? 1UL << 26 : 0;  // HLP
             Emit(new WriteStep(v, Register.MdcrEl2, mdcr));
             return;
         }
-        Emit(inHyp[v] ? new ExitHypStep(v) : new EnterHypStep(v));
+        Emit(preconditions.InHyp(v) ? new ExitHypStep(v) : new EnterHypStep(v));
     }
 
     /// <summary>C7: an even counter near its 32-bit wrap feeding an odd CHAIN neighbour, both enabled.</summary>
     private void ChainPair(int v)
     {
-        var pairs = Math.Max(1, counters / 2);
+        var pairs = Math.Max(1, model.Counters / 2);
         var even = 2 * choices.Below(pairs);
         var e = choices.Pick(new[] { Events.CpuCycles, Events.InstRetired, Events.SwIncr, Events.BrRetired });
         Emit(new WriteStep(v, Register.Pmevtyper(Math.Min(even, 30)), e));
@@ -522,15 +477,15 @@ internal sealed class ScenarioBuilder
     /// <summary>Reads that make differences visible: overflow flags, the interrupt line, counters.</summary>
     private void FinalReads()
     {
-        var v = Enumerable.Range(0, Vcpus).First(i => hasRun[i]);
-        if (!loaded[v])
+        var v = Enumerable.Range(0, Vcpus).First(i => preconditions.HasRun(i));
+        if (!preconditions.IsLoaded(v))
         {
             Emit(new LoadStep(v));
         }
         Emit(new ReadStep(v, Register.PmovsSet));
         Emit(new ReadStep(v, Register.Irq));
         Emit(new ReadStep(v, Register.Pmccntr));
-        var reads = choices.Between(0, Math.Min(counters, 3));
+        var reads = choices.Between(0, Math.Min(model.Counters, 3));
         for (var i = 0; i < reads; i++)
         {
             Emit(new ReadStep(v, Register.Pmevcntr(i)));
