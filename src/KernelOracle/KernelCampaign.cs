@@ -20,12 +20,12 @@ public sealed record KernelReport(
 {
     public bool Agrees => Mismatches.Count == 0 && Problems.Count == 0;
 
-    /// <summary>Scenarios per second of probe time after start-up, over all boots.</summary>
+    /// <summary>Scenarios per second per boot after start-up (first result to end marker), over all boots.</summary>
     public double ScenariosPerSecond
     {
         get
         {
-            var work = Boots.Sum(b => (b.Elapsed - b.StartUp).TotalSeconds);
+            var work = Boots.Sum(b => b.ScenarioTime.TotalSeconds);
             return work > 0 ? Boots.Sum(b => b.Scenarios) / work : 0;
         }
     }

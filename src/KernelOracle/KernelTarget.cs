@@ -3,8 +3,8 @@ using PmuConformance.Scenarios;
 
 namespace PmuConformance.KernelOracle;
 
-/// <summary>One boot of the kernel: how many scenarios it ran, how long it took, and its start-up time.</summary>
-public sealed record BootStatistics(string Preset, int Scenarios, TimeSpan Elapsed, TimeSpan StartUp);
+/// <summary>One boot of the kernel: how many scenarios it ran, how long it took, its start-up and the batch's own time.</summary>
+public sealed record BootStatistics(string Preset, int Scenarios, TimeSpan Elapsed, TimeSpan StartUp, TimeSpan ScenarioTime);
 
 /// <summary>
 /// A real Linux kernel under QEMU as a target (<c>kernel:debian-6.1</c>, or <c>kernel:&lt;path&gt;</c>).
@@ -85,7 +85,7 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
         ]);
         var timeout = TimeSpan.FromSeconds(60 + (batch.Count / 5.0));
         var boot = QemuBoot.Run(Kernel.Path, preset, initramfs, timeout);
-        boots.Add(new BootStatistics(preset, batch.Count, boot.Elapsed, boot.StartUp));
+        boots.Add(new BootStatistics(preset, batch.Count, boot.Elapsed, boot.StartUp, boot.ScenarioTime));
         if (!boot.Completed)
         {
             return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, $"kernel {Kernel.Name} ({preset}): {boot.Problem}"))).ToList();

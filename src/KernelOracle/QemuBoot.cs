@@ -4,7 +4,9 @@ using System.Text;
 namespace PmuConformance.KernelOracle;
 
 /// <summary>The probe's console lines of one boot, and how long the boot took.</summary>
-public sealed record BootResult(IReadOnlyList<string> ProbeLines, bool Completed, string Problem, TimeSpan Elapsed, TimeSpan StartUp);
+/// <param name="StartUp">From starting QEMU to the probe's first scenario result (kernel boot, probe set-up).</param>
+/// <param name="ScenarioTime">From the first scenario result to the end marker: the batch itself.</param>
+public sealed record BootResult(IReadOnlyList<string> ProbeLines, bool Completed, string Problem, TimeSpan Elapsed, TimeSpan StartUp, TimeSpan ScenarioTime);
 
 /// <summary>
 /// Boots a kernel under QEMU with an initramfs (kernel-oracle.md): TCG with EL2 so KVM works
@@ -55,7 +57,8 @@ public static class QemuBoot
         var clock = Stopwatch.StartNew();
         var lines = new List<string>();
         var tail = new Queue<string>();
-        var firstLine = TimeSpan.Zero;
+        var firstResult = TimeSpan.Zero;
+        var endMarker = TimeSpan.Zero;
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) =>
         {
@@ -69,11 +72,16 @@ public static class QemuBoot
                 var at = line.IndexOf(LinePrefix, StringComparison.Ordinal);
                 if (at >= 0)
                 {
-                    if (lines.Count == 0)
+                    var probeLine = line[(at + LinePrefix.Length)..];
+                    if (firstResult == TimeSpan.Zero && !probeLine.StartsWith("INFO ", StringComparison.Ordinal))
                     {
-                        firstLine = clock.Elapsed;
+                        firstResult = clock.Elapsed;
                     }
-                    lines.Add(line[(at + LinePrefix.Length)..]);
+                    if (probeLine.StartsWith("END ", StringComparison.Ordinal))
+                    {
+                        endMarker = clock.Elapsed;
+                    }
+                    lines.Add(probeLine);
                 }
                 tail.Enqueue(line);
                 if (tail.Count > 20)
@@ -89,7 +97,7 @@ public static class QemuBoot
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return new BootResult([], false, $"cannot start qemu-system-aarch64 ({e.Message}): run scripts/setup-kernel-oracle.sh", clock.Elapsed, TimeSpan.Zero);
+            return new BootResult([], false, $"cannot start qemu-system-aarch64 ({e.Message}): run scripts/setup-kernel-oracle.sh", clock.Elapsed, TimeSpan.Zero, TimeSpan.Zero);
         }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -106,7 +114,7 @@ public static class QemuBoot
             var problem = completed ? ""
                 : (exited ? $"QEMU exited ({process.ExitCode}) without the probe's end marker" : $"timeout after {timeout.TotalSeconds:0} s")
                   + "; last console lines:\n" + string.Join('\n', tail);
-            return new BootResult(lines.ToList(), completed, problem, clock.Elapsed, firstLine);
+            return new BootResult(lines.ToList(), completed, problem, clock.Elapsed, firstResult, completed ? endMarker - firstResult : TimeSpan.Zero);
         }
     }
 }
