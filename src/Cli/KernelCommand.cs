@@ -25,7 +25,7 @@ public static class KernelCommand
         };
         var generated = new Option<int>("--generated")
         {
-            Description = $"Generated scenarios per kernel, spread over both QEMU presets (default {DefaultGenerated})",
+            Description = $"Generated scenarios per kernel and QEMU preset (default {DefaultGenerated})",
             DefaultValueFactory = _ => DefaultGenerated,
         };
         var seed = new Option<string>("--seed") { Description = "Seed of the generated scenarios (default 1)", DefaultValueFactory = _ => "1" };
@@ -89,7 +89,8 @@ public static class KernelCommand
             var reports = new List<KernelReport> { KernelCampaign.Replay(target, scenarios, "corpus") };
             if (generated > 0)
             {
-                reports.Add(KernelCampaign.Generated(target, generated, seed, Presets));
+                // Per kernel AND preset: the two QEMU CPUs differ in PMUVer (10- or 16-bit space) and PMCEID1.
+                reports.AddRange(Presets.Select(preset => KernelCampaign.Generated(target, generated, seed, [preset])));
             }
             foreach (var report in reports)
             {

@@ -48,7 +48,8 @@ public static class KernelCampaign
         {
             Profiles = [target.Kernel.Profile],
             MaxSteps = 40,
-            Runnable = setup => hosts.Contains(setup.Host) && target.WhyNotRunnable(setup) is null,
+            Hosts = hosts,
+            Runnable = setup => target.WhyNotRunnable(setup) is null,
         };
         var scenarios = new List<Scenario>(count);
         for (var i = 0; i < count; i++)
@@ -57,7 +58,8 @@ public static class KernelCampaign
             var generated = ScenarioGenerator.Generate(new RandomChoices(caseSeed), options, size: 100);
             scenarios.Add(ProbeBatch.LowerEvents(generated) with { Source = $"<generated seed {Numbers.Hex(caseSeed)}>" });
         }
-        return Run(target, scenarios, $"{count} generated (seed {Numbers.Hex(seed)})");
+        var presets = string.Join("+", hosts.Select(h => h.PresetName ?? "custom"));
+        return Run(target, scenarios, $"{count} generated on {presets} (seed {Numbers.Hex(seed)})");
     }
 
     private static KernelReport Run(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source)

@@ -13,6 +13,9 @@ public sealed record GeneratorOptions
     /// <summary>The most steps a scenario of the largest size aims at (the average is about half of it).</summary>
     public int MaxSteps { get; init; } = 70;
 
+    /// <summary>When set, hosts are drawn from these only (the kernel oracle: the QEMU presets).</summary>
+    public IReadOnlyList<HostSpec>? Hosts { get; init; }
+
     /// <summary>Set-ups the target under test cannot run are drawn again.</summary>
     public Func<Setup, bool> Runnable { get; init; } = _ => true;
 

@@ -40,12 +40,14 @@ public static class SetupGenerator
     private static Setup Draw(IChoiceSource choices, GeneratorOptions options)
     {
         var profile = choices.Pick(options.Profiles);
-        var host = choices.Weighted([55, 20, 25]) switch
-        {
-            0 => HostSpec.QemuMax,
-            1 => HostSpec.QemuA57,
-            _ => CustomHost(choices),
-        };
+        var host = options.Hosts is { Count: > 0 } hosts
+            ? choices.Pick(hosts)
+            : choices.Weighted([55, 20, 25]) switch
+            {
+                0 => HostSpec.QemuMax,
+                1 => HostSpec.QemuA57,
+                _ => CustomHost(choices),
+            };
         var vcpus = 1 + choices.Weighted([40, 35, 15, 10]);
         // nested=on needs profile 7.2 and the EL2 field (scenario-language.md).
         var nested = profile == KernelProfile.V7_2 && choices.Chance(20);
