@@ -121,40 +121,33 @@ public static class KernelProjection
     }
 
     /// <summary>The event type register (0-30, 31 for PMCCFILTR) a read or write names, or -1.</summary>
-    private static int EventTypeRegisterOf(Step step, ModelVcpu vcpu)
+    private static int EventTypeRegisterOf(Step step, ModelVcpu vcpu) => RegisterOf(step)?.Kind switch
     {
-        var register = step switch
-        {
-            ReadStep r => r.Register,
-            WriteStep w => w.Register,
-            _ => (Register?)null,
-        };
-        return register?.Kind switch
-        {
-            RegisterKind.Pmevtyper => register.Value.Index,
-            RegisterKind.Pmccfiltr => Register.CycleCounter,
-            RegisterKind.Pmxevtyper => vcpu.Apply(new ReadStep(step.Vcpu, Register.Pmselr)) is { Kind: OutcomeKind.Value } sel ? (int)sel.Value : -1,
-            _ => -1,
-        };
-    }
+        RegisterKind.Pmevtyper => RegisterOf(step)!.Value.Index,
+        RegisterKind.Pmccfiltr => Register.CycleCounter,
+        RegisterKind.Pmxevtyper => SelectedCounter(step, vcpu),
+        _ => -1,
+    };
 
     /// <summary>The counter a read or write of a counter value register names, or -1.</summary>
-    private static int CounterOf(Step step, ModelVcpu vcpu)
+    private static int CounterOf(Step step, ModelVcpu vcpu) => RegisterOf(step)?.Kind switch
     {
-        var register = step switch
-        {
-            ReadStep r => r.Register,
-            WriteStep w => w.Register,
-            _ => (Register?)null,
-        };
-        return register?.Kind switch
-        {
-            RegisterKind.Pmevcntr => register.Value.Index,
-            RegisterKind.Pmccntr => Register.CycleCounter,
-            RegisterKind.Pmxevcntr => vcpu.Apply(new ReadStep(step.Vcpu, Register.Pmselr)) is { Kind: OutcomeKind.Value } sel ? (int)sel.Value : -1,
-            _ => -1,
-        };
-    }
+        RegisterKind.Pmevcntr => RegisterOf(step)!.Value.Index,
+        RegisterKind.Pmccntr => Register.CycleCounter,
+        RegisterKind.Pmxevcntr => SelectedCounter(step, vcpu),
+        _ => -1,
+    };
+
+    private static Register? RegisterOf(Step step) => step switch
+    {
+        ReadStep r => r.Register,
+        WriteStep w => w.Register,
+        _ => null,
+    };
+
+    /// <summary>PMSELR.SEL as the model holds it before the step: the counter PMXEVTYPER/PMXEVCNTR name.</summary>
+    private static int SelectedCounter(Step step, ModelVcpu vcpu) =>
+        vcpu.Apply(new ReadStep(step.Vcpu, Register.Pmselr)) is { Kind: OutcomeKind.Value } select ? (int)select.Value : -1;
 
     private static Verdict? Judge(Step step, int counter, Outcome expected, Outcome actual, VcpuKnowledge known)
     {
