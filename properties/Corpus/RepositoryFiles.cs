@@ -1,3 +1,4 @@
+using PmuConformance.Checking.Coverage;
 using System.Text.RegularExpressions;
 
 namespace PmuConformance.Properties.Corpus;
@@ -37,11 +38,7 @@ public static partial class RepositoryFiles
         {
             throw new FileNotFoundException($"behaviour.md not found at {path} (expected ../shared/spec/behaviour.md beside the repository)", path);
         }
-        return File.ReadLines(path)
-            .Select(line => RuleDefinition().Match(line))
-            .Where(m => m.Success)
-            .Select(m => m.Groups["id"].Value)
-            .ToHashSet(StringComparer.Ordinal);
+        return RuleIds.Parse(File.ReadAllText(path)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The ids a corpus file cites on its <c># rules:</c> comment lines.</summary>
@@ -53,7 +50,4 @@ public static partial class RepositoryFiles
 
     private static string RelativeName(string path) =>
         Path.GetRelativePath(RepositoryRoot, path).Replace(Path.DirectorySeparatorChar, '/');
-
-    [GeneratedRegex(@"^(?:- \*\*|\| )(?<id>[A-Z][0-9]+[a-z]?)(?=[\s*|])")]
-    private static partial Regex RuleDefinition();
 }

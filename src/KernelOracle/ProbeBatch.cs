@@ -58,6 +58,8 @@ public static class ProbeBatch
         EventsStep { El: not GuestEl.El1 } => "events at el0/el2: the probe's guest runs at EL1 only",
         EventsStep e when !LoopEvents.Contains(e.Event) => $"event {Events.Format(e.Event)}: QEMU only produces inst_retired and cpu_cycles",
         EventsStep { Count: > MaxLoopIterations } => $"more than {MaxLoopIterations} events: too slow to produce under QEMU",
+        ResetStep or SetIrqStep or HasAttrStep or GetRegStep or SetRegStep or InitStep { NoIrq: true } =>
+            $"'{step.Keyword}': the probe does not lower this step yet",
         _ => null,
     };
 
@@ -123,6 +125,7 @@ public static class ProbeBatch
         WriteStep w => ('G', $"WRITE {w.Register} {Numbers.Hex(w.Value)}"),
         SwincStep s => ('G', $"SWINC {Numbers.Hex(s.Mask)}"),
         EventsStep e => ('G', $"LOOP {e.Count}"),
-        _ => null,
+        PutStep or LoadStep or EnterHypStep or ExitHypStep => null,
+        _ => throw new ArgumentException($"the probe cannot lower '{step.Text}'", nameof(step)),
     };
 }

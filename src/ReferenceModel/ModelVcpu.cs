@@ -122,9 +122,11 @@ public sealed class ModelVcpu
                 Rules.Cite("N2");
                 inHyp = false;
                 return Outcome.Nothing;
-            default:
-                // put / load: scheduling has no guest-visible effect on an emulated PMU.
+            case PutStep or LoadStep:
+                // Scheduling has no guest-visible effect on an emulated PMU.
                 return Outcome.Nothing;
+            default:
+                throw new ArgumentException($"unknown guest step {step}", nameof(step));
         }
     }
 

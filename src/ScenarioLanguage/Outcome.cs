@@ -50,6 +50,12 @@ public readonly record struct Outcome(OutcomeKind Kind, ulong Value = 0)
     /// <summary>Parses the text of an expectation; <paramref name="yields"/> says which forms fit the step.</summary>
     public static bool TryParse(string text, StepYield yields, out Outcome outcome)
     {
+        if (yields == StepYield.ValueOrStatus)
+        {
+            // get-reg: a number, or the errno of a refused KVM_GET_ONE_REG (never "ok").
+            return TryParse(text, StepYield.Value, out outcome) && outcome.Kind == OutcomeKind.Value
+                || TryParse(text, StepYield.Status, out outcome) && outcome.Kind == OutcomeKind.Errno;
+        }
         outcome = default;
         switch (yields)
         {

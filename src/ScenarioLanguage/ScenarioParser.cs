@@ -39,11 +39,12 @@ public static class ScenarioParser
         private KernelProfile? profile;
         private HostSpec? host;
         private VmSpec? vm;
+        private DeviationSet? deviations;
         private readonly List<ScenarioStep> steps = [];
         private readonly List<string> comments = [];
         private int line;
 
-        private Setup Setup => new(profile ?? KernelProfiles.Default, host ?? HostSpec.QemuMax, vm ?? new VmSpec());
+        private Setup Setup => new(profile ?? KernelProfiles.Default, host ?? HostSpec.QemuMax, vm ?? new VmSpec(), deviations);
 
         public void ReadLine(int number, string text)
         {
@@ -51,7 +52,7 @@ public static class ScenarioParser
             var hash = text.IndexOf('#');
             if (hash >= 0)
             {
-                if (steps.Count == 0 && profile is null && host is null && vm is null && text[..hash].Trim().Length == 0)
+                if (steps.Count == 0 && profile is null && host is null && vm is null && deviations is null && text[..hash].Trim().Length == 0)
                 {
                     comments.Add(text[(hash + 1)..].Trim());
                 }
@@ -87,6 +88,10 @@ public static class ScenarioParser
                     NoExpectation(expectText);
                     SetupLine(ref vm, ReadVm(words));
                     return;
+                case "deviations":
+                    NoExpectation(expectText);
+                    SetupLine(ref deviations, ReadDeviations(words));
+                    return;
             }
             var step = ReadStep(words);
             steps.Add(new ScenarioStep(step, ReadExpectation(step, expectText), number));
@@ -119,7 +124,7 @@ public static class ScenarioParser
         {
             if (steps.Count > 0)
             {
-                throw Error("set-up lines (profile, host, vm) must come before the first step");
+                throw Error("set-up lines (profile, host, vm, deviations) must come before the first step");
             }
             if (slot is not null)
             {
@@ -205,6 +210,23 @@ public static class ScenarioParser
             return vmSpec;
         }
 
+        /// <summary><c>deviations KD1 KD3</c>: ids of the ledger (behaviour.md section 13).</summary>
+        private DeviationSet ReadDeviations(string[] words)
+        {
+            if (words.Length < 2)
+            {
+                throw Error("expected 'deviations KD<n> ...'");
+            }
+            foreach (var id in words[1..])
+            {
+                if (DeviationLedger.Find(id) is null)
+                {
+                    throw Error($"unknown deviation '{id}' (known: {string.Join(", ", DeviationLedger.All.Select(d => d.Id))})");
+                }
+            }
+            return new DeviationSet(words[1..]);
+        }
+
         private Dictionary<string, string> Options(string[] words, params string[] keys)
         {
             var options = new Dictionary<string, string>();
@@ -226,21 +248,8 @@ public static class ScenarioParser
         private bool YesNo(string value, string yes, string no) =>
             value == yes ? true : value == no ? false : throw Error($"expected {yes} or {no}, got '{value}'");
 
-        private ulong Number(string text, ulong max, string what)
-        {
-            if (!Numbers.TryParse(text, out var value))
-            {
-                throw Error($"{what}: '{text}' is not a number (decimal or 0x hex)");
-            }
-            if (value > max)
-            {
-                throw Error($"{what}: {text} is out of range (at most {Numbers.Hex(max)})");
-            }
-            return value;
-        }
-
-        private ushort Event(string text, string what) =>
-            Events.TryParse(text, out var e) ? e : throw Error($"{what}: '{text}' is not an event name or a number up to 0xffff");
+        private ulong Number(string text, ulong max, string what) =>
+            StepArguments.ReadNumber(text, max, what, Error);
 
         private Step ReadStep(string[] words)
         {
@@ -255,26 +264,11 @@ public static class ScenarioParser
                 throw Error("a step is missing after the vcpu prefix");
             }
             var keyword = rest[0];
-            var args = rest[1..];
-            return keyword switch
+            if (!StepSyntax.Parsers.TryGetValue(keyword, out var parse))
             {
-                "filter" => ReadFilter(vcpu, args),
-                "set-pmu" => new SetPmuStep(vcpu, (uint)Number(One(args, "set-pmu <id>"), uint.MaxValue, "pmu id")),
-                "set-nr-counters" => new SetNrCountersStep(vcpu, (uint)Number(One(args, "set-nr-counters <n>"), uint.MaxValue, "counters")),
-                "set-pmuver" => new SetPmuVerStep(vcpu, PmuVersion.TryParse(One(args, "set-pmuver <v>"), out var v) ? v : throw Error($"bad PMUVer '{args[0]}'")),
-                "attr" => ReadAttr(vcpu, args),
-                "init" => None(args, "init", new InitStep(vcpu)),
-                "run" => None(args, "run", new RunStep(vcpu)),
-                "write" => ReadWrite(vcpu, args),
-                "read" => new ReadStep(vcpu, ReadRegister(One(args, "read <register>"))),
-                "swinc" => new SwincStep(vcpu, Number(One(args, "swinc <mask>"), ulong.MaxValue, "mask")),
-                "events" => ReadEvents(vcpu, args),
-                "enter-hyp" => None(args, "enter-hyp", NeedsNested(new EnterHypStep(vcpu))),
-                "exit-hyp" => None(args, "exit-hyp", NeedsNested(new ExitHypStep(vcpu))),
-                "put" => None(args, "put", new PutStep(vcpu)),
-                "load" => None(args, "load", new LoadStep(vcpu)),
-                _ => throw Error($"unknown step '{keyword}'"),
-            };
+                throw Error($"unknown step '{keyword}'");
+            }
+            return parse(new StepArguments(source, line, Setup, vcpu, keyword, rest[1..]));
         }
 
         /// <summary>Reads the vcpu prefix and leaves <paramref name="words"/> at the step after it.</summary>
@@ -309,101 +303,6 @@ public static class ScenarioParser
             return index;
         }
 
-        private string One(string[] args, string usage) =>
-            args.Length == 1 ? args[0] : throw Error($"expected '{usage}'");
-
-        private T None<T>(string[] args, string usage, T step) =>
-            args.Length == 0 ? step : throw Error($"'{usage}' takes no arguments");
-
-        private T NeedsNested<T>(T step) =>
-            Setup.Vm.Nested ? step : throw Error("needs a nested VM ('vm nested=on')");
-
-        private UserspaceStep ReadFilter(int vcpu, string[] args)
-        {
-            if (args.Length == 1 && args[0] == "fault")
-            {
-                return new FilterFaultStep(vcpu);
-            }
-            const string usage = "filter allow|deny|action=<byte> <base> <nevents> [pad=<x>]";
-            if (args.Length is < 3 or > 4)
-            {
-                throw Error($"expected '{usage}' or 'filter fault'");
-            }
-            byte action = args[0] switch
-            {
-                "allow" => FilterStep.Allow,
-                "deny" => FilterStep.Deny,
-                _ when args[0].StartsWith("action=", StringComparison.Ordinal) =>
-                    (byte)Number(args[0]["action=".Length..], byte.MaxValue, "action"),
-                _ => throw Error($"expected allow, deny or action=<byte>, got '{args[0]}'"),
-            };
-            var baseEvent = Event(args[1], "base");
-            var count = (ushort)Number(args[2], ushort.MaxValue, "nevents");
-            uint pad = 0;
-            if (args.Length == 4)
-            {
-                if (!args[3].StartsWith("pad=", StringComparison.Ordinal))
-                {
-                    throw Error($"expected pad=<x>, got '{args[3]}'");
-                }
-                pad = (uint)Number(args[3]["pad=".Length..], FilterStep.MaxPad, "pad");
-            }
-            return new FilterStep(vcpu, action, baseEvent, count, pad);
-        }
-
-        private AttrStep ReadAttr(int vcpu, string[] args)
-        {
-            var attribute = Number(One(args, "attr <n>"), ulong.MaxValue, "attribute");
-            if (attribute < AttrStep.FirstUnknown)
-            {
-                throw Error($"attribute {attribute} has its own step (init, filter, set-pmu, set-nr-counters); 'attr' takes {AttrStep.FirstUnknown} or more");
-            }
-            return new AttrStep(vcpu, attribute);
-        }
-
-        private Register ReadRegister(string text)
-        {
-            if (!Register.TryParse(text, out var register))
-            {
-                throw Error($"unknown register '{text}'");
-            }
-            if (register.Kind == RegisterKind.MdcrEl2 && !Setup.Vm.Nested)
-            {
-                throw Error("mdcr_el2 needs a nested VM ('vm nested=on')");
-            }
-            return register;
-        }
-
-        private WriteStep ReadWrite(int vcpu, string[] args)
-        {
-            if (args.Length != 2)
-            {
-                throw Error("expected 'write <register> <value>'");
-            }
-            var register = ReadRegister(args[0]);
-            if (register.IsReadOnly)
-            {
-                throw Error($"{register} is read only");
-            }
-            return new WriteStep(vcpu, register, Number(args[1], ulong.MaxValue, "value"));
-        }
-
-        private EventsStep ReadEvents(int vcpu, string[] args)
-        {
-            if (args.Length != 4 || args[2] != "at")
-            {
-                throw Error("expected 'events <event> <count> at el0|el1|el2'");
-            }
-            var el = args[3] switch
-            {
-                "el0" => GuestEl.El0,
-                "el1" => GuestEl.El1,
-                "el2" => NeedsNested(GuestEl.El2),
-                _ => throw Error($"expected el0, el1 or el2, got '{args[3]}'"),
-            };
-            return new EventsStep(vcpu, Event(args[0], "event"), Number(args[1], EventsStep.MaxCount, "count"), el);
-        }
-
         private Outcome? ReadExpectation(Step step, string? text)
         {
             if (text is null || text == "?")
@@ -420,6 +319,7 @@ public static class ScenarioParser
                 {
                     StepYield.Status => "ok or an errno name (EINVAL, EBUSY, ...)",
                     StepYield.Value => "a number or undef",
+                    StepYield.ValueOrStatus => "a number or an errno name",
                     _ => "ok or undef",
                 };
                 throw Error($"bad expectation '{text}': expected {forms}");

@@ -38,8 +38,11 @@ public static class ScenarioPrinter
         return text.ToString();
     }
 
-    public static string SetupText(Setup setup) =>
-        $"profile {KernelProfiles.Name(setup.Profile)}\nhost {HostText(setup.Host)}\nvm {VmText(setup.Vm)}";
+    public static string SetupText(Setup setup)
+    {
+        var text = $"profile {KernelProfiles.Name(setup.Profile)}\nhost {HostText(setup.Host)}\nvm {VmText(setup.Vm)}";
+        return setup.Deviations.IsEmpty ? text : text + $"\ndeviations {setup.Deviations}";
+    }
 
     public static string HostText(HostSpec host)
     {
@@ -73,40 +76,6 @@ public static class ScenarioPrinter
 
     private static string OnOff(bool value) => value ? "on" : "off";
 
-    public static string StepText(Step step)
-    {
-        var prefix = step.Vcpu == 0 ? "" : $"vcpu {step.Vcpu}: ";
-        return prefix + step switch
-        {
-            FilterStep f => FilterText(f),
-            FilterFaultStep => "filter fault",
-            SetPmuStep s => $"set-pmu {s.PmuIndex}",
-            SetNrCountersStep s => $"set-nr-counters {s.Count}",
-            SetPmuVerStep s => $"set-pmuver {PmuVersion.Format(s.Version)}",
-            AttrStep a => $"attr {a.Attribute}",
-            InitStep => "init",
-            RunStep => "run",
-            WriteStep w => $"write {w.Register} {Numbers.Hex(w.Value)}",
-            ReadStep r => $"read {r.Register}",
-            SwincStep s => $"swinc {Numbers.Hex(s.Mask)}",
-            EventsStep e => $"events {Events.Format(e.Event)} {Numbers.Decimal(e.Count)} at {e.El.ToString().ToLowerInvariant()}",
-            EnterHypStep => "enter-hyp",
-            ExitHypStep => "exit-hyp",
-            PutStep => "put",
-            LoadStep => "load",
-            _ => throw new ArgumentException($"unknown step type {step.GetType().Name}", nameof(step)),
-        };
-    }
-
-    private static string FilterText(FilterStep f)
-    {
-        var action = f.Action switch
-        {
-            FilterStep.Allow => "allow",
-            FilterStep.Deny => "deny",
-            _ => $"action={f.Action}",
-        };
-        var text = $"filter {action} {Numbers.Hex(f.Base)} {f.Count}";
-        return f.Pad == 0 ? text : text + $" pad={Numbers.Hex(f.Pad)}";
-    }
+    public static string StepText(Step step) =>
+        (step.Vcpu == 0 ? "" : $"vcpu {step.Vcpu}: ") + step.Text;
 }

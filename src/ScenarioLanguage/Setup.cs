@@ -45,7 +45,13 @@ public sealed record VmSpec(int Vcpus = 1, bool Nested = false, bool El2 = true,
 }
 
 /// <summary>Everything before the first step of a scenario.</summary>
-public sealed record Setup(KernelProfile Profile, HostSpec Host, VmSpec Vm)
+/// <param name="Deviations">
+/// The known kernel deviations the scenario shows (the <c>deviations</c> line): the model switches
+/// them on; empty means the intended behaviour.
+/// </param>
+public sealed record Setup(KernelProfile Profile, HostSpec Host, VmSpec Vm, DeviationSet? Deviations = null)
 {
     public static readonly Setup Default = new(KernelProfiles.Default, HostSpec.QemuMax, new VmSpec());
+
+    public DeviationSet Deviations { get; init; } = Deviations ?? DeviationSet.None;
 }

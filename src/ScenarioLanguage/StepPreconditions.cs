@@ -95,6 +95,13 @@ public sealed class StepPreconditions
             case LoadStep:
                 loaded[v] = true;
                 break;
+            case ResetStep when outcome.Kind == OutcomeKind.Ok:
+                // L4: the vCPU starts again from its reset state; its guest code runs only after
+                // the next successful 'run' (which also re-enters the hyp context of a nested VM).
+                hasRun[v] = false;
+                loaded[v] = false;
+                inHyp[v] = false;
+                break;
         }
     }
 }

@@ -1,22 +1,61 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
 namespace PmuConformance.Checking.Coverage;
 
-/// <summary>The rule ids of behaviour.md, which the reference model cites while it decides.</summary>
-public static class RuleIds
+/// <summary>
+/// The rule ids of behaviour.md, read from the spec itself (embedded at build time), and the short
+/// list of ids the model does not decide yet (rules-not-decided-yet.txt).
+/// </summary>
+public static partial class RuleIds
 {
-    public static readonly IReadOnlyList<string> All =
-    [
-        "U1", "U2", "U3",
-        "F1", "F2", "F3", "F4", "F4a", "F4b", "F5", "F6", "F7", "F8", "F9",
-        "B1", "B2", "B3", "B4", "B5",
-        "E1", "E2", "E3",
-        "C1", "C2", "C3", "C4", "C5", "C6", "C7",
-        "O1", "O2", "O3",
-        "P1", "P2", "P3", "P4", "P5",
-        "N1", "N2", "N3", "N4",
-        "R1", "R2", "R3", "R4", "R5", "R6",
-        "L1", "L2", "L3",
-    ];
+    /// <summary>
+    /// Rules no model can decide: they are checked by the kernel oracle itself (H1: the host log).
+    /// </summary>
+    public static readonly IReadOnlySet<string> OracleOnly = new HashSet<string> { "H1" };
 
-    /// <summary>The rule ids a coverage run must see at least once.</summary>
-    public static IEnumerable<string> Required => All;
+    private static readonly Lazy<IReadOnlyList<string>> FromSpec = new(() =>
+        Resource("behaviour.md") is { } text ? Parse(text) : []);
+
+    private static readonly Lazy<IReadOnlySet<string>> NotDecided = new(() =>
+        (Resource("rules-not-decided-yet.txt") ?? "").Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(line => line.Split(' ')[0])
+            .ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>Every rule id behaviour.md defines, in the order it defines them (empty if the spec was not beside the repository at build time).</summary>
+    public static IReadOnlyList<string> All => FromSpec.Value;
+
+    /// <summary>Ids the spec defines that the model does not decide yet.</summary>
+    public static IReadOnlySet<string> NotDecidedYet => NotDecided.Value;
+
+    /// <summary>The rule ids a coverage run of the model must see at least once.</summary>
+    public static IEnumerable<string> Required => All.Where(id => !NotDecidedYet.Contains(id) && !OracleOnly.Contains(id));
+
+    /// <summary>
+    /// The ids behaviour.md defines: a list item starting with a bold id (<c>- **F4a**</c>,
+    /// <c>- **C1 Selected event.**</c>) or a table row starting with one (<c>| F1 |</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Parse(string specText) =>
+        specText.Split('\n')
+            .Select(line => RuleDefinition().Match(line))
+            .Where(m => m.Success)
+            .Select(m => m.Groups["id"].Value)
+            .Distinct()
+            .ToList();
+
+    private static string? Resource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name);
+        if (stream is null)
+        {
+            return null;
+        }
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [GeneratedRegex(@"^(?:- \*\*|\| )(?<id>[A-Z][0-9]+[a-z]?)(?=[\s*|])")]
+    private static partial Regex RuleDefinition();
 }
