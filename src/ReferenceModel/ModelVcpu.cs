@@ -30,6 +30,10 @@ public sealed class ModelVcpu
     private bool inHyp;
     private bool hasRun;
 
+    // Deviation KD3 only: the overflow width (true: 64 bits) each counter's host perf event was
+    // programmed with; null while the counter has no perf event. The intended rule (O4) never reads it.
+    private readonly bool?[] programmedOverflowAt64 = new bool?[32];
+
     public ModelVcpu(ModelVm vm)
     {
         this.vm = vm;
@@ -58,6 +62,7 @@ public sealed class ModelVcpu
         interruptSet = ResetPattern & ImplementedCounters();
         overflowSet = ResetPattern & ImplementedCounters();
         select = ResetPattern & 0x1F;
+        Array.Clear(programmedOverflowAt64);
         pmcr = Profile == KernelProfile.V6_1 ? 0xACUL : 0UL;
         if (!vm.Host.AArch32)
         {
@@ -99,6 +104,35 @@ public sealed class ModelVcpu
         enableSet &= ImplementedCounters();
         interruptSet &= ImplementedCounters();
         overflowSet &= ImplementedCounters();
+        ProgramEnabledCounters(ImplementedCounters());
+    }
+
+    /// <summary>
+    /// KD3 bookkeeping: KVM creates a counter's perf event, and so fixes its sample period, when the
+    /// counter's value or event type is written, when a P/C reset zeroes it, when it is enabled
+    /// without one, and again at each overflow. Only the deviation KD3 reads what is kept here.
+    /// </summary>
+    private void ProgramCounter(int i)
+    {
+        if (vm.Shows("KD3"))
+        {
+            programmedOverflowAt64[i] = Is64Bit(i) && Has64BitOverflow(i);
+        }
+    }
+
+    private void ProgramEnabledCounters(ulong mask)
+    {
+        if (!vm.Shows("KD3"))
+        {
+            return;
+        }
+        foreach (var i in CounterIndices())
+        {
+            if ((mask & Bit(i)) != 0 && programmedOverflowAt64[i] is null && Enabled(i))
+            {
+                ProgramCounter(i);
+            }
+        }
     }
 
     public Outcome Apply(GuestStep step)
@@ -212,6 +246,7 @@ public sealed class ModelVcpu
                 return Outcome.Ok;
             case RegisterKind.PmcntenSet:
                 enableSet |= value & AccessibleCounters();
+                ProgramEnabledCounters(value);
                 return Outcome.Ok;
             case RegisterKind.PmcntenClr:
                 enableSet &= ~(value & AccessibleCounters());
@@ -247,6 +282,7 @@ public sealed class ModelVcpu
             Rules.Cite("R4");
             counter[index] = Is64Bit(index) ? value : value & 0xFFFFFFFF;
         }
+        ProgramCounter(index);
         return Outcome.Ok;
     }
 
@@ -340,12 +376,14 @@ public sealed class ModelVcpu
             for (var i = 0; i < VisibleCounters(); i++)
             {
                 counter[i] = 0;
+                ProgramCounter(i);
             }
         }
         if ((value & PmcrBits.C) != 0)
         {
             Rules.Cite("N4");
             counter[Cycle] = 0;
+            ProgramCounter(Cycle);
         }
     }
 
@@ -498,19 +536,26 @@ public sealed class ModelVcpu
     private bool CanChain(int i) => i % 2 == 0 && i + 1 < Cycle && !Has64BitOverflow(i);
 
     /// <summary>
-    /// C5, O1: <paramref name="k"/> single increments of counter <paramref name="i"/>. Each increment that
-    /// wraps the overflow width sets PMOVSSET[i] and, if the counter can chain, increments its
-    /// neighbour once (C7). Done arithmetically so that large counts need no loop: the number of
-    /// wraps is how often the value within the overflow width passes its maximum.
+    /// C5, O1, O4: <paramref name="k"/> single increments of counter <paramref name="i"/>. Each
+    /// increment that wraps the overflow width in force now sets PMOVSSET[i] and, if the counter can
+    /// chain, increments its neighbour once (C7). Done arithmetically so that large counts need no
+    /// loop: the number of wraps is how often the value within the overflow width passes its maximum.
+    /// <paramref name="byHardware"/>: the increments are hardware events, which deviation KD3 counts
+    /// with the width the counter was last programmed with.
     /// </summary>
-    private void Advance(int i, ulong k)
+    private void Advance(int i, ulong k, bool byHardware = false)
     {
         if (k == 0)
         {
             return;
         }
         var before = counter[i];
+        Rules.Cite("O4");
         var overflowAt64 = Is64Bit(i) && Has64BitOverflow(i);
+        if (byHardware && vm.Shows("KD3") && programmedOverflowAt64[i] is { } programmed)
+        {
+            overflowAt64 = programmed;
+        }
         ulong wraps;
         if (overflowAt64)
         {
@@ -527,6 +572,10 @@ public sealed class ModelVcpu
         }
         Rules.Cite("O1");
         overflowSet |= Bit(i);
+        if (byHardware)
+        {
+            ProgramCounter(i); // KD3 bookkeeping: KVM recomputes the sample period at each overflow
+        }
         if (CanChain(i))
         {
             ChainIncrement(i + 1, wraps);
@@ -536,9 +585,9 @@ public sealed class ModelVcpu
     /// <summary>C7: the odd neighbour counts the overflows if enabled (PMCR.E, PMCNTENSET) and set to CHAIN. No filter, no EL bits.</summary>
     private void ChainIncrement(int j, ulong overflows)
     {
-        Rules.Cite("C7");
         if (CountsChain(j))
         {
+            Rules.Cite("C7"); // cited only when a CHAIN neighbour really counts
             Advance(j, overflows);
         }
     }
@@ -581,7 +630,7 @@ public sealed class ModelVcpu
         {
             if (CountsHardwareEvent(i, e, el))
             {
-                Advance(i, count);
+                Advance(i, count, byHardware: true);
             }
         }
     }
@@ -610,9 +659,10 @@ public sealed class ModelVcpu
         {
             return false;
         }
-        // Observed on all three kernels (6.1, 6.12, 7.2 under QEMU): PMCNTENSET plays no part, although
-        // behaviour.md's O3 gives 6.1 and 6.12 the formula E & OVS & CNTEN & INTEN. The kernel wins.
-        var overflow = overflowSet & interruptSet & ImplementedCounters();
+        // PMCNTENSET plays no part (observed on all three kernels). No mask by N either: bits above N
+        // cannot be set while N is fixed, and under deviation KD1 (N lowered after the run) the
+        // kernel keeps driving the line with them.
+        var overflow = overflowSet & interruptSet;
         if (Profile != KernelProfile.V7_2)
         {
             return PmcrEnabled && overflow != 0;

@@ -38,11 +38,17 @@ public sealed class ModelVm : ISimulatedVm
     /// <summary>L2: some vCPU has done KVM_RUN; the configuration is frozen.</summary>
     public bool HasRun { get; private set; }
 
-    /// <summary>Some vCPU has called KVM_RUN, successfully or not: the ID registers are finalised.</summary>
+    /// <summary>Some vCPU has called KVM_RUN, successfully or not (KD2 fixes the PMU's visibility then).</summary>
     public bool RunAttempted { get; private set; }
 
-    /// <summary>E3 (7.2): the guest PMUVer was 0 at the first KVM_RUN, so every PMU register is UNDEFINED.</summary>
+    /// <summary>E3 (7.2): the guest PMUVer was 0 at the first successful KVM_RUN, so every PMU register is UNDEFINED.</summary>
     public bool PmuHidden { get; private set; }
+
+    /// <summary>
+    /// Section 13: whether this VM reproduces known kernel deviation <paramref name="id"/> (the
+    /// scenario's <c>deviations</c> line). Without one the model is the intended behaviour.
+    /// </summary>
+    public bool Shows(string id) => Setup.Deviations.Contains(id);
 
     /// <summary>E3: ID_AA64DFR0_EL1.PMUVer as the guest sees it.</summary>
     public byte GuestPmuVer { get; private set; }
@@ -206,10 +212,10 @@ public sealed class ModelVm : ISimulatedVm
     }
 
     /// <summary>
-    /// U1: SET_NR_COUNTERS exists in 7.2 only (ENXIO before). A count above the host's is EINVAL.
-    /// Observed on 7.2 (corpora/kernel-facts/7.2/set-nr-counters-after-run.pmu): unlike the other
-    /// configuration calls it is NOT refused after the first run, through a vCPU that has not done
-    /// INIT, and the new count is what every vCPU's PMCR_EL0.N then shows.
+    /// U1: SET_NR_COUNTERS exists in 7.2 only (ENXIO before). A count above the host's is EINVAL;
+    /// after the first run EBUSY, like every configuration call (L2). Deviation KD1: the kernel
+    /// accepts it after the run (through a vCPU that has not done INIT), and the new count is what
+    /// every vCPU's PMCR_EL0.N then shows, running ones included.
     /// </summary>
     private Outcome SetNrCounters(ModelVcpu vcpu, uint count)
     {
@@ -225,6 +231,11 @@ public sealed class ModelVm : ISimulatedVm
         if (count > Host.Counters)
         {
             return Outcome.Error(Errno.EINVAL);
+        }
+        if (HasRun && !Shows("KD1"))
+        {
+            Rules.Cite("L2");
+            return Outcome.Error(Errno.EBUSY);
         }
         SetCounters((int)count);
         return Outcome.Ok;
@@ -276,27 +287,37 @@ public sealed class ModelVm : ISimulatedVm
         return Outcome.Ok;
     }
 
+    /// <summary>E3 (7.2): a guest PMUVer of 0 when the VM starts hides every PMU register.</summary>
+    private void FixPmuVisibility()
+    {
+        Rules.Cite("E3");
+        PmuHidden = Profile == KernelProfile.V7_2 && GuestPmuVer == PmuVersion.None;
+    }
+
     /// <summary>L1, L2: KVM_RUN needs INIT on a PMU vCPU; the first run freezes the VM.</summary>
     private Outcome Run(ModelVcpu vcpu)
     {
         Rules.Cite("L1");
-        if (!RunAttempted)
+        if (!RunAttempted && Shows("KD2"))
         {
-            // E3 (observed on 7.2): the kernel finalises the ID registers at the first KVM_RUN of any
-            // vCPU, before it checks INIT, so even a run that fails with EINVAL fixes whether the
-            // guest has PMU registers; PMUVer writes after that are accepted but no longer hide them
-            // or bring them back (corpora/kernel-facts/7.2/pmuver-zero-fixed-at-first-run*.pmu).
-            RunAttempted = true;
-            PmuHidden = Profile == KernelProfile.V7_2 && GuestPmuVer == PmuVersion.None;
+            // Deviation KD2 (7.2): the first KVM_RUN attempt fixes the trap set before INIT is
+            // checked, so even a run that fails with EINVAL decides whether the PMU is hidden.
+            FixPmuVisibility();
         }
+        RunAttempted = true;
         if (HasPmu && !vcpu.PmuInitialised)
         {
+            // L2: a failed run freezes nothing and fixes nothing.
             return Outcome.Error(Errno.EINVAL);
         }
         if (!HasRun)
         {
             Rules.Cite("L2");
             Rules.Cite("P5"); // PMCEID is constant from here on
+            if (!Shows("KD2"))
+            {
+                FixPmuVisibility();
+            }
         }
         HasRun = true;
         vcpu.Run();

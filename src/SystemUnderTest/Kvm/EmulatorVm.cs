@@ -56,8 +56,6 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
     /// </summary>
     internal bool PmuHidden { get; private set; }
 
-    private bool runAttempted;
-
     /// <summary>L2: some vCPU has run; the configuration is frozen.</summary>
     internal bool Frozen { get; private set; }
 
@@ -173,6 +171,10 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         {
             return Outcome.Error(Errno.EINVAL);
         }
+        if (Frozen)
+        {
+            return Outcome.Error(Errno.EBUSY); // L2: the configuration is frozen once a vCPU has run
+        }
         SetCounters((int)count);
         return Outcome.Ok;
     }
@@ -218,17 +220,13 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
     /// <summary>L1, L2: KVM_RUN needs INIT on a PMU vCPU; the first run freezes the VM; running loads the vCPU.</summary>
     private Outcome Run(EmulatorVcpu<TPolicy> vcpu)
     {
-        if (!runAttempted)
-        {
-            runAttempted = true;
-            PmuHidden = GuestPmuVer == PmuVersion.None;
-        }
         if (HasPmu && !vcpu.PmuInitialised)
         {
-            return Outcome.Error(Errno.EINVAL);
+            return Outcome.Error(Errno.EINVAL); // L2: a failed run freezes and fixes nothing
         }
         if (!Frozen)
         {
+            PmuHidden = GuestPmuVer == PmuVersion.None; // E3 (7.2), decided at the first successful run
             Freeze();
         }
         vcpu.Run();
@@ -263,7 +261,9 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
 public static class EmulatorProfiles
 {
     public static string? WhyNotRunnable(Setup setup) =>
-        setup.Profile == KernelProfile.V7_2
-            ? null
-            : $"the emulator implements profile 7.2 only, not {KernelProfiles.Name(setup.Profile)} (use --target model for other profiles)";
+        setup.Profile != KernelProfile.V7_2
+            ? $"the emulator implements profile 7.2 only, not {KernelProfiles.Name(setup.Profile)} (use --target model for other profiles)"
+            : !setup.Deviations.IsEmpty
+                ? $"the emulator implements the intended behaviour, not the kernel deviations {setup.Deviations} (use --target model)"
+                : null;
 }
