@@ -77,6 +77,7 @@ public static class KernelCommand
             }
         }
         var exit = ExitCodes.Ok;
+        var table = new List<(KernelTarget Target, List<KernelReport> Reports)>();
         foreach (var name in kernels)
         {
             if (KernelTarget.Resolve(KernelTarget.Prefix + name, out var unknown) is not { } target)
@@ -96,8 +97,44 @@ public static class KernelCommand
             {
                 exit = Math.Max(exit, Print(report, output));
             }
+            table.Add((target, reports));
         }
+        PrintDeviationTable(table, output);
         return exit;
+    }
+
+    /// <summary>
+    /// Kernel x known deviation (behaviour.md section 13): "shows" (n scenarios), "no longer shows"
+    /// (exercised, expected by the ledger, not shown: maybe fixed), "not exercised", or "-" (neither
+    /// expected of this kernel nor shown).
+    /// </summary>
+    private static void PrintDeviationTable(List<(KernelTarget Target, List<KernelReport> Reports)> rows, TextWriter output)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var ids = DeviationLedger.All.Select(d => d.Id)
+            .Union(rows.SelectMany(r => r.Reports.SelectMany(x => x.Shown.Keys)))
+            .ToList();
+        output.WriteLine();
+        output.WriteLine("known deviations (behaviour.md section 13; ledger src/ScenarioLanguage/Deviations/ledger.txt):");
+        output.WriteLine($"  {"kernel",-14}" + string.Concat(ids.Select(id => $" {id,-26}")));
+        foreach (var (target, reports) in rows)
+        {
+            var cells = ids.Select(id =>
+            {
+                var shown = reports.Sum(r => r.Shown.GetValueOrDefault(id));
+                var gone = reports.Sum(r => r.NoLongerShown.GetValueOrDefault(id));
+                var expected = target.ExpectedDeviations.Contains(id);
+                return shown > 0 && gone > 0 ? $"shows {shown}, not {gone}"
+                    : shown > 0 ? $"shows ({shown})"
+                    : gone > 0 ? $"no longer shows ({gone})"
+                    : expected ? "not exercised"
+                    : "-";
+            });
+            output.WriteLine($"  {target.Kernel.Name,-14}" + string.Concat(cells.Select(c => $" {c,-26}")));
+        }
     }
 
     /// <summary>Prints a report: its summary, every disagreement and problem; returns the exit code it deserves.</summary>
@@ -115,6 +152,10 @@ public static class KernelCommand
         foreach (var problem in report.Problems)
         {
             output.WriteLine("  problem: " + problem);
+        }
+        foreach (var (reason, count) in report.UncheckedByReason.OrderByDescending(p => p.Value))
+        {
+            output.WriteLine($"  not checkable ({count}): {reason}");
         }
         return report.Problems.Count > 0 ? ExitCodes.Error
             : report.Mismatches.Count > 0 ? ExitCodes.Mismatch

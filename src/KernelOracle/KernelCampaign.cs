@@ -20,6 +20,15 @@ public sealed record KernelReport(
 {
     public bool Agrees => Mismatches.Count == 0 && Problems.Count == 0;
 
+    /// <summary>The not checkable lines by reason.</summary>
+    public IReadOnlyDictionary<string, int> UncheckedByReason { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Per known deviation, how many scenarios showed it (behaviour.md section 13).</summary>
+    public IReadOnlyDictionary<string, int> Shown { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Per expected deviation, how many scenarios exercised it without the kernel showing it.</summary>
+    public IReadOnlyDictionary<string, int> NoLongerShown { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Scenarios per second per boot after start-up (first result to end marker), over all boots.</summary>
     public double ScenariosPerSecond
     {
@@ -70,6 +79,9 @@ public static class KernelCampaign
         var mismatches = new List<Mismatch>();
         var problems = new List<string>();
         var findings = new List<string>();
+        var shown = new Dictionary<string, int>();
+        var noLongerShown = new Dictionary<string, int>();
+        var uncheckedByReason = new Dictionary<string, int>();
         for (var i = 0; i < scenarios.Count; i++)
         {
             var execution = executions[i];
@@ -88,6 +100,12 @@ public static class KernelCampaign
             var comparison = target.Compare(scenarios[i], execution);
             checkedLines += comparison.Checked;
             uncheckedLines += comparison.Unchecked.Count;
+            Tally(shown, comparison.Shows);
+            foreach (var step in comparison.Unchecked)
+            {
+                uncheckedByReason[step.Reason] = uncheckedByReason.GetValueOrDefault(step.Reason) + 1;
+            }
+            Tally(noLongerShown, comparison.NoLongerShows);
             if (comparison.Mismatches.Count > 0)
             {
                 mismatches.AddRange(comparison.Mismatches);
@@ -95,7 +113,20 @@ public static class KernelCampaign
             }
         }
         return new KernelReport(target.Name, source, scenarios.Count, notRunnable, checkedLines, uncheckedLines,
-            mismatches, problems, findings, target.Boots.Skip(bootsBefore).ToList());
+            mismatches, problems, findings, target.Boots.Skip(bootsBefore).ToList())
+        {
+            Shown = shown,
+            NoLongerShown = noLongerShown,
+            UncheckedByReason = uncheckedByReason,
+        };
+    }
+
+    private static void Tally(Dictionary<string, int> counts, DeviationSet deviations)
+    {
+        foreach (var id in deviations.Ids)
+        {
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+        }
     }
 
     /// <summary>A disagreement as a .pmu file with the model's values, the kernel's in comments.</summary>
@@ -117,7 +148,10 @@ public static class KernelCampaign
         var boots = report.Boots;
         var startUp = boots.Count > 0 ? boots.Average(b => b.StartUp.TotalSeconds) : 0;
         return $"{report.Kernel} {report.Source}: {report.Scenarios} scenarios ({report.NotRunnable} not runnable here), "
-            + $"{report.CheckedLines} lines checked, {report.UncheckedLines} not checkable, {report.Mismatches.Count} disagreements; "
+            + $"{report.CheckedLines} lines checked, {report.UncheckedLines} not checkable, {report.Mismatches.Count} new disagreements"
+            + string.Concat(report.Shown.OrderBy(p => p.Key).Select(p => $", shows {p.Key} in {p.Value}"))
+            + string.Concat(report.NoLongerShown.OrderBy(p => p.Key).Select(p => $", no longer shows {p.Key} in {p.Value}"))
+            + "; "
             + $"{boots.Count} boot(s), start-up {startUp:0.0} s, {report.ScenariosPerSecond:0} scenarios/s after start-up";
     }
 }

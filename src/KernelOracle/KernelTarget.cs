@@ -26,6 +26,14 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
 
     public IReadOnlyList<BootStatistics> Boots => boots;
 
+    /// <summary>
+    /// The known deviations this kernel is expected to show: the ledger's list for a kernel the
+    /// oracle knows (debian-7.2 ...), its profile's list for any other build.
+    /// </summary>
+    public DeviationSet ExpectedDeviations => KernelImage.DebianNames.Contains(Kernel.Name)
+        ? DeviationLedger.ForKernel(Kernel.Name)
+        : DeviationLedger.ForProfile(Kernel.Profile);
+
     /// <summary>Resolves <c>kernel:&lt;spec&gt;</c>; null with a message if the kernel or QEMU is missing.</summary>
     public static KernelTarget? Resolve(string name, out string? error)
     {
@@ -66,7 +74,10 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
     }
 
     public ProjectedComparison Compare(Scenario scenario, Execution actual) =>
-        KernelProjection.Compare(scenario, actual, Name);
+        DeviationJudge.Judge(scenario, actual, ExpectedDeviations, Name);
+
+    public ProjectedComparison CompareWithExpectations(Scenario scenario, Execution actual) =>
+        KernelProjection.Compare(scenario, actual, Name, fileExpectations: true);
 
     private static Execution NotRunnable(Scenario scenario, string reason) =>
         new([], new ScenarioException(scenario.Source, 0, "not runnable here: " + reason));

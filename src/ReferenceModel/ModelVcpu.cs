@@ -532,6 +532,27 @@ public sealed class ModelVcpu
         return Profile != KernelProfile.V6_1 && (pmcr & PmcrBits.LP) != 0;
     }
 
+    /// <summary>O1, O4: whether counter <paramref name="i"/> wraps at 64 bits now: the width in force at the wrap decides.</summary>
+    private bool OverflowAt64(int i)
+    {
+        Rules.Cite("O4");
+        return Is64Bit(i) && Has64BitOverflow(i);
+    }
+
+    /// <summary>
+    /// The width hardware events wrap counter <paramref name="i"/> at: O4's; under deviation KD3 the
+    /// one its perf event was last programmed with; under deviation KD4 (6.1) 64 bits for the cycle
+    /// counter whatever LC says.
+    /// </summary>
+    private bool HardwareOverflowAt64(int i)
+    {
+        if (i == Cycle && vm.Shows("KD4"))
+        {
+            return true;
+        }
+        return vm.Shows("KD3") && programmedOverflowAt64[i] is { } programmed ? programmed : OverflowAt64(i);
+    }
+
     /// <summary>C7: an even counter below 30 without 64-bit overflow feeds its odd neighbour.</summary>
     private bool CanChain(int i) => i % 2 == 0 && i + 1 < Cycle && !Has64BitOverflow(i);
 
@@ -550,12 +571,7 @@ public sealed class ModelVcpu
             return;
         }
         var before = counter[i];
-        Rules.Cite("O4");
-        var overflowAt64 = Is64Bit(i) && Has64BitOverflow(i);
-        if (byHardware && vm.Shows("KD3") && programmedOverflowAt64[i] is { } programmed)
-        {
-            overflowAt64 = programmed;
-        }
+        var overflowAt64 = byHardware ? HardwareOverflowAt64(i) : OverflowAt64(i);
         ulong wraps;
         if (overflowAt64)
         {
@@ -647,7 +663,7 @@ public sealed class ModelVcpu
 
     /// <summary>O1: the value at which counter <paramref name="i"/> overflows next, minus its current value.</summary>
     public ulong DistanceToOverflow(int i) =>
-        Is64Bit(i) && Has64BitOverflow(i) ? ulong.MaxValue - counter[i] + 1 : 0x1_0000_0000UL - (counter[i] & 0xFFFFFFFF);
+        HardwareOverflowAt64(i) ? ulong.MaxValue - counter[i] + 1 : 0x1_0000_0000UL - (counter[i] & 0xFFFFFFFF);
 
     private IEnumerable<int> CounterIndices() => Enumerable.Range(0, vm.Counters).Append(Cycle);
 
