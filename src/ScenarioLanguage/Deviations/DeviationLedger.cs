@@ -65,10 +65,16 @@ public static class DeviationLedger
             ? value
             : throw new FormatException($"deviation ledger: entry {block.GetValueOrDefault("id", "?")} lacks '{key}'");
         IReadOnlyList<string> Words(string key) => Field(key).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var profiles = Words("profiles").Select(p => KernelProfiles.TryParse(p, out var profile)
+        KernelProfile Profile(string name) => KernelProfiles.TryParse(name, out var profile)
             ? profile
-            : throw new FormatException($"deviation ledger: unknown profile '{p}'")).ToList();
-        return new KnownDeviation(Field("id"), Words("rules"), Field("summary"), Words("kernels"), profiles,
+            : throw new FormatException($"deviation ledger: unknown profile '{name}'");
+        // Fields are read in the order the ledger's header lists them, so the first missing one is named.
+        var id = Field("id");
+        var rules = Words("rules");
+        var summary = Field("summary");
+        var kernels = Words("kernels");
+        var profiles = Words("profiles").Select(Profile).ToList();
+        return new KnownDeviation(id, rules, summary, kernels, profiles,
             Field("code"), Field("first-seen"), Field("upstream"), Field("repro"));
     }
 }
