@@ -541,12 +541,12 @@ public sealed class ModelVcpu
 
     /// <summary>
     /// The width hardware events wrap counter <paramref name="i"/> at: O4's; under deviation KD3 the
-    /// one its perf event was last programmed with; under deviation KD4 (6.1) 64 bits for the cycle
+    /// one its perf event was last programmed with; under deviation KD8 (6.1) 64 bits for the cycle
     /// counter whatever LC says.
     /// </summary>
     private bool HardwareOverflowAt64(int i)
     {
-        if (i == Cycle && vm.Shows("KD4"))
+        if (i == Cycle && vm.Shows("KD8"))
         {
             return true;
         }
