@@ -11,6 +11,26 @@ static const struct regname regnames[] = {
 	{ "id_aa64dfr0", 16 }, { "irq", 17 }, { "pmmir", 18 }, { "mdcr_el2", 19 },
 };
 
+/*
+ * KVM_{GET,SET}_ONE_REG ids (ARM64_SYS_REG(op0, op1, CRn, CRm, op2)) of the guest register ids,
+ * the same encodings guest.S's jump tables use (op0 = 3 for all of them).
+ */
+uint64_t reg_one_reg_id(int reg)
+{
+	static const unsigned char enc[][4] = {     /* op1, CRn, CRm, op2 for ids 0..19 */
+		{3,9,12,0}, {3,9,12,1}, {3,9,12,2}, {3,9,12,3}, {3,9,12,4}, {3,9,12,5}, {3,9,12,6},
+		{3,9,12,7}, {3,9,13,0}, {3,9,13,1}, {3,9,13,2}, {3,9,14,0}, {0,9,14,1}, {0,9,14,2},
+		{3,9,14,3}, {3,14,15,7}, {0,0,5,0}, {0,0,0,0}, {0,9,14,6}, {4,1,1,1},
+	};
+	if (reg >= 0 && reg < 20 && reg != REG_IRQ)
+		return SYSREG(3, enc[reg][0], enc[reg][1], enc[reg][2], enc[reg][3]);
+	if (reg >= 32 && reg <= 62)                  /* PMEVCNTR<n>_EL0 */
+		return SYSREG(3, 3, 14, 8 + (reg - 32) / 8, (reg - 32) % 8);
+	if (reg >= 64 && reg <= 94)                  /* PMEVTYPER<n>_EL0 */
+		return SYSREG(3, 3, 14, 12 + (reg - 64) / 8, (reg - 64) % 8);
+	return 0;
+}
+
 static int reg_lookup(const char *s)
 {
 	for (size_t i = 0; i < sizeof regnames / sizeof regnames[0]; i++)
@@ -70,6 +90,9 @@ static void parse_step(struct scenario *sc, char **tok, int n, int lineno)
 		{ "SETPMU", U_SETPMU, 1, 'U' }, { "SETNR", U_SETNR, 1, 'U' },
 		{ "SETPMUVER", U_SETPMUVER, 1, 'U' }, { "ATTR", U_ATTR, 1, 'U' },
 		{ "INIT", U_INIT, 0, 'U' }, { "RUN", U_RUN, 0, 'U' },
+		{ "RESET", U_RESET, 0, 'U' }, { "SETIRQ", U_SETIRQ, 1, 'U' },
+		{ "INITNOIRQ", U_INITNOIRQ, 0, 'U' }, { "HASATTR", U_HASATTR, 1, 'U' },
+		{ "GETREG", U_GETREG, 1, 'U' }, { "SETREG", U_SETREG, 2, 'U' },
 		{ "READ", G_READ, 1, 'G' }, { "WRITE", G_WRITE, 2, 'G' },
 		{ "SWINC", G_SWINC, 1, 'G' }, { "LOOP", G_LOOP, 1, 'G' },
 	};
@@ -108,9 +131,9 @@ static void parse_step(struct scenario *sc, char **tok, int n, int lineno)
 	char **arg = tok + 4;
 	uint64_t *dst[4] = { &st.a, &st.b, &st.c, &st.d };
 	int first = 0;
-	if (st.cmd == G_READ || st.cmd == G_WRITE) {
+	if (st.cmd == G_READ || st.cmd == G_WRITE || st.cmd == U_GETREG || st.cmd == U_SETREG) {
 		st.reg = reg_lookup(arg[0]);
-		if (st.reg < 0) {
+		if (st.reg < 0 || ((st.cmd == U_GETREG || st.cmd == U_SETREG) && !reg_one_reg_id(st.reg))) {
 			sc_error(sc, lineno, "unknown register");
 			return;
 		}

@@ -104,6 +104,11 @@ int run_guest_ops(struct vm *vm, const struct scenario *sc, int from, int count)
 			uint64_t res, status;
 			memcpy(&res, ops + REC_SIZE * k + 16, 8);
 			memcpy(&status, ops + REC_SIZE * k + 24, 8);
+			if (st->cmd == G_READ && st->reg == REG_IRQ && status == 0) {
+				/* the line of the PMU's PPI (23 unless SETIRQ chose another; an SPI reads 0) */
+				int ppi = v->irq_num ? v->irq_num : PMU_PPI;
+				res = ppi >= 16 && ppi < 32 ? (res >> ppi) & 1 : 0;
+			}
 			if (st->cmd != G_LOOP)
 				print_result(sc, st, res, status);
 		}

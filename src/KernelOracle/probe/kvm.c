@@ -200,6 +200,51 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		e = dev_attr(v->fd, 1, KVM_ARM_VCPU_PMU_V3_CTRL, st->a, zero);
 		break;
 	}
+	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
+		struct kvm_vcpu_init init = preferred;
+		if (sc->pmu)
+			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
+		if (!e) {
+			/*
+			 * The guest restarts at PC 0 (guest.S's entry) on its next run. The last exit was the
+			 * guest's MMIO write: forget it, so that KVM_RUN does not complete that access (skip
+			 * an instruction) on the fresh vCPU.
+			 */
+			v->ran = 0;
+			v->run->exit_reason = KVM_EXIT_UNKNOWN;
+		}
+		break;
+	}
+	case U_SETIRQ: {
+		int irq = (int)st->a;
+		e = dev_attr(v->fd, 1, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
+		if (!e) {
+			v->irq_set = 1;
+			v->irq_num = irq;
+		}
+		break;
+	}
+	case U_INITNOIRQ:
+		e = dev_attr(v->fd, 1, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
+		break;
+	case U_HASATTR: {
+		struct kvm_device_attr a = { .group = KVM_ARM_VCPU_PMU_V3_CTRL, .attr = st->a };
+		e = ioctl(v->fd, KVM_HAS_DEVICE_ATTR, &a) ? errno : 0;
+		break;
+	}
+	case U_GETREG: {
+		uint64_t val = 0;
+		e = get_reg(v->fd, reg_one_reg_id(st->reg), &val);
+		if (!e) {
+			out("R %s %s 0x%llx", sc->id, st->name, (unsigned long long)val);
+			return 0;
+		}
+		break;
+	}
+	case U_SETREG:
+		e = set_reg(v->fd, reg_one_reg_id(st->reg), st->a);
+		break;
 	case U_INIT:
 		if (!v->irq_set) {
 			int irq = PMU_PPI;

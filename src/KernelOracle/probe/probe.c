@@ -38,6 +38,16 @@
  *                                           or the IRQ error if setting the IRQ failed
  *   U <step> <vcpu> RUN                     KVM_RUN; the guest starts (first time) or resumes, finds
  *                                           no pending guest op, and exits by MMIO
+ *   U <step> <vcpu> RESET                   KVM_ARM_VCPU_INIT again with the same features (a vCPU
+ *                                           reset); the guest restarts at its entry on the next RUN,
+ *                                           which G lines need again
+ *   U <step> <vcpu> SETIRQ <intid>          attribute IRQ alone, argument: pointer to int intid
+ *   U <step> <vcpu> INITNOIRQ               attribute INIT alone (no IRQ set first)
+ *   U <step> <vcpu> HASATTR <n>             KVM_HAS_DEVICE_ATTR group 0 attribute n
+ *   U <step> <vcpu> GETREG <reg>            KVM_GET_ONE_REG of the PMU register <reg> (ARM64_SYS_REG
+ *                                           id of the same encoding the guest uses); result 0x<hex>
+ *                                           or E<ERRNO>
+ *   U <step> <vcpu> SETREG <reg> <value>    KVM_SET_ONE_REG of <reg> with the 64-bit <value>
  *   G <step> <vcpu> READ <reg>
  *   G <step> <vcpu> WRITE <reg> <value>
  *   G <step> <vcpu> SWINC <mask>            = WRITE pmswinc <mask>
@@ -47,8 +57,8 @@
  * <vcpu> is 0 .. vcpus-1. <reg>: pmcr pmcntenset pmcntenclr pmintenset pmintenclr pmovsset
  * pmovsclr pmselr pmswinc pmxevtyper pmxevcntr pmevtyper0..30 pmevcntr0..30 pmccfiltr pmccntr
  * pmceid0 pmceid1 pmuserenr pmmir id_aa64dfr0 mdcr_el2 (the guest runs at EL1: UNDEFINED), and
- * irq (read only pseudo register: the PMU interrupt line, PPI 23, as the guest sees it in its
- * redistributor's GICR_ISPENDR0: 0 or 1).
+ * irq (read only pseudo register: the PMU interrupt line, PPI 23 or the PPI SETIRQ set, as the
+ * guest sees it in its redistributor's GICR_ISPENDR0: 0 or 1; an SPI reads 0).
  * Writes to read-only registers (and reads of pmswinc) are executed as such: the kernel decides.
  *
  * Consecutive G lines of one vCPU are executed in ONE KVM_RUN (at most 383 per run; longer runs

@@ -75,10 +75,15 @@ extern const unsigned char guest_blob_start[], guest_blob_end[];
 
 /* guest register ids (guest.S jump tables) */
 #define REG_PMSWINC 4
+#define REG_IRQ     17
+
+/* batch.c: the KVM_{GET,SET}_ONE_REG id of a guest register id (0: none, e.g. irq) */
+uint64_t reg_one_reg_id(int reg);
 
 /* ---- batch representation ---- */
 enum cmd {
 	U_FILTER = 1, U_FILTERFAULT, U_SETPMU, U_SETNR, U_SETPMUVER, U_ATTR, U_INIT, U_RUN,
+	U_RESET, U_SETIRQ, U_INITNOIRQ, U_HASATTR, U_GETREG, U_SETREG,
 	G_READ, G_WRITE, G_SWINC, G_LOOP,
 };
 #define IS_GUEST(c) ((c) >= G_READ)
@@ -102,6 +107,7 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	int irq_set;      /* IRQ attribute succeeded once */
+	int irq_num;      /* the PMU interrupt set on this vCPU (0: none yet; irq reads PPI 23) */
 	int ran;          /* a RUN succeeded: guest ops allowed */
 	int dead;         /* guest hit an unexpected exception / timeout */
 };
