@@ -75,11 +75,16 @@ public static class KernelProjection
             var expected = model.Apply(step);
             preconditions.Observe(step, expected);
             var actual = kernel.Outcomes[i];
-            var verdict = step is ReadStep && typeRegister >= 0 && (known.TypeWritten & (1UL << typeRegister)) == 0
+            if (step is ResetStep && expected.Kind == OutcomeKind.Ok)
+            {
+                // L4: every register is back at its reset value and PMCR.E is clear: nothing counts.
+                knowledge[step.Vcpu] = known = new VcpuKnowledge();
+            }
+            var verdict = step is ReadStep or GetRegStep && typeRegister >= 0 && (known.TypeWritten & (1UL << typeRegister)) == 0
                 && !scenario.Setup.Vm.El2 && expected.Kind == OutcomeKind.Value && actual.Kind == OutcomeKind.Value
                 ? ResetTypeWithoutEl2(expected, actual)
                 : Judge(step, counterRead, expected, actual, known);
-            if (step is WriteStep && typeRegister >= 0)
+            if (step is WriteStep or SetRegStep && typeRegister >= 0)
             {
                 known.TypeWritten |= 1UL << typeRegister;
             }
@@ -98,7 +103,7 @@ public static class KernelProjection
                     mismatches.Add(new Mismatch(scenario.Source, scenarioStep.Line, i, verdict.Expected, $"{actual} on {targetName}"));
                     break;
             }
-            if (step is GuestStep or RunStep && expected.Kind != OutcomeKind.Errno)
+            if (step is GuestStep or RunStep or SetRegStep && expected.Kind != OutcomeKind.Errno)
             {
                 Track(step, counterRead, vcpu, known, model, margin);
             }
@@ -142,6 +147,8 @@ public static class KernelProjection
     {
         ReadStep r => r.Register,
         WriteStep w => w.Register,
+        GetRegStep g => g.Register,
+        SetRegStep s => s.Register,
         _ => null,
     };
 
@@ -155,7 +162,13 @@ public static class KernelProjection
         {
             return null;
         }
-        if (step is not ReadStep read || expected.Kind != OutcomeKind.Value || actual.Kind != OutcomeKind.Value)
+        var read = step switch
+        {
+            ReadStep r => r.Register,
+            GetRegStep g => g.Register,
+            _ => (Register?)null,
+        };
+        if (read is null || expected.Kind != OutcomeKind.Value || actual.Kind != OutcomeKind.Value)
         {
             return new Verdict(expected == actual, expected.ToString());
         }
@@ -168,7 +181,7 @@ public static class KernelProjection
                 _ => new Verdict(false, "", known.Why[counter]),
             };
         }
-        switch (read.Register.Kind)
+        switch (read.Value.Kind)
         {
             case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
                 var certain = ~known.UncertainOverflow;
@@ -198,10 +211,11 @@ public static class KernelProjection
     private static void Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin)
     {
         var resetByPmcr = step is WriteStep { Register.Kind: RegisterKind.Pmcr } pmcrWrite ? pmcrWrite.Value : 0;
+        var written0 = step is WriteStep or SetRegStep;
         foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
         {
             var live = ProbeBatch.LoopEvents.Any(e => vcpu.CountsHardwareEvent(c, e, GuestEl.El1));
-            var written = (step is WriteStep && c == writtenCounter)
+            var written = (written0 && c == writtenCounter)
                 || (c == Register.CycleCounter ? (resetByPmcr & 0x4) != 0 : (resetByPmcr & 0x2) != 0);
             if (written)
             {
@@ -222,6 +236,10 @@ public static class KernelProjection
             if (step is WriteStep { Register.Kind: RegisterKind.PmovsClr or RegisterKind.PmovsSet } ovs && !live)
             {
                 known.UncertainOverflow &= ~(ovs.Value & (1UL << c));
+            }
+            if (step is SetRegStep { Register.Kind: RegisterKind.PmovsClr or RegisterKind.PmovsSet } && !live)
+            {
+                known.UncertainOverflow &= ~(1UL << c); // V2: either encoding restores every bit
             }
             if (known.State[c] == Knowledge.Advancing && live && DistanceToAnyOverflow(vcpu, c) <= margin)
             {
