@@ -68,6 +68,7 @@ public sealed class EmulatorVcpu<TPolicy>
             eventType[i] = ResetPattern & resetTypeMask;
         }
         savedCounter[Cycle] = ResetPattern;
+        eventType[Cycle] = 0;
         var implemented = Below(vm.Counters) | CycleBit;
         enableSet = ResetPattern & implemented;
         interruptSet = ResetPattern & implemented;
@@ -165,6 +166,10 @@ public sealed class EmulatorVcpu<TPolicy>
         Reset(vm.Setup.Vm.El2);
         started = false;
         inHyp = false;
+        if (hasRun)
+        {
+            AdoptCounterCount(); // the SW_INCR and CHAIN sets follow the reset event types
+        }
     }
 
     /// <summary>KVM_RUN succeeded: the first run fixes the VM constants; running loads the vCPU.</summary>
