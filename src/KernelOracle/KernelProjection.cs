@@ -219,10 +219,12 @@ public static class KernelProjection
                 || (c == Register.CycleCounter ? (resetByPmcr & 0x4) != 0 : (resetByPmcr & 0x2) != 0);
             if (written)
             {
-                known.State[c] = live ? Knowledge.Advancing : Knowledge.Exact;
+                // A guest write runs guest code after it; a userspace write does not (V2): the counter
+                // advances only once guest code runs while it is live.
+                known.State[c] = live && step is not SetRegStep ? Knowledge.Advancing : Knowledge.Exact;
                 known.LastKnown[c] = vcpu.CounterValue(c);
             }
-            else if (live && known.State[c] == Knowledge.Exact)
+            else if (live && known.State[c] == Knowledge.Exact && step is not SetRegStep)
             {
                 known.State[c] = Knowledge.Advancing;
                 known.LastKnown[c] = vcpu.CounterValue(c);
