@@ -165,11 +165,11 @@ public sealed class ModelVcpu
                 }
                 return Outcome.Of(value);
             case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
-                return Outcome.Of(enableSet);
+                return Outcome.Of(CounterSetForUserspace(enableSet));
             case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
-                return Outcome.Of(interruptSet);
+                return Outcome.Of(CounterSetForUserspace(interruptSet));
             case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
-                return Outcome.Of(overflowSet);
+                return Outcome.Of(CounterSetForUserspace(overflowSet));
             case RegisterKind.Pmselr:
                 return Outcome.Of(select);
             case RegisterKind.Pmevtyper:
@@ -237,6 +237,15 @@ public sealed class ModelVcpu
                 throw new ArgumentException($"set-reg of {register}", nameof(register));
         }
     }
+
+    /// <summary>
+    /// V1 (observed on 7.2: kernel oracle, generated seed 0x9): GET of PMCNTEN, PMINTEN and PMOVS
+    /// returns the set's implemented counters (the VM's N now), even where the guest still reads bits
+    /// above a lowered N until the next PMU reload (R3; after the run only through KD1). KD5 (6.1):
+    /// unmasked.
+    /// </summary>
+    private ulong CounterSetForUserspace(ulong set) =>
+        vm.Shows(UnmaskedCounterSets) ? set : set & ImplementedCounters();
 
     /// <summary>V1: registers KVM_GET_REG_LIST does not list for this vCPU (ENOENT).</summary>
     private bool UserspaceRegisterMissing(Register register)

@@ -466,11 +466,11 @@ public sealed class EmulatorVcpu<TPolicy>
             case RegisterKind.Pmcr:
                 return Outcome.Of((pmcr & ~(PmcrFields.P | PmcrFields.C)) | ((ulong)vm.Counters << PmcrFields.NShift));
             case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
-                return Outcome.Of(enableSet);
+                return Outcome.Of(enableSet & ImplementedNow); // V1: the VM's N now
             case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
-                return Outcome.Of(interruptSet);
+                return Outcome.Of(interruptSet & ImplementedNow);
             case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
-                return Outcome.Of(OverflowNow);
+                return Outcome.Of(OverflowNow & ImplementedNow);
             case RegisterKind.Pmselr:
                 return Outcome.Of(select);
             case RegisterKind.Pmevtyper or RegisterKind.Pmccfiltr:
