@@ -41,6 +41,7 @@ public sealed class ParseErrorTests
     [InlineData("run now", 1, "'run' takes no arguments")]
     [InlineData("deviations KD99", 1, "unknown deviation 'KD99'")]
     [InlineData("get-reg irq", 1, "irq is the interrupt line")]
+    [InlineData("set-reg id_aa64dfr0 0", 1, "use 'set-pmuver <v>'")]
     [InlineData("host pmuver=v3p5", 1, "host needs a preset or counters=")]
     [InlineData("vcpu 0", 1, "expected ':' after the vcpu number")]
     [InlineData("vcpu 0:", 1, "a step is missing after the vcpu prefix")]

@@ -83,12 +83,17 @@ public static class KernelProjection
             preconditions.Observe(step, modelOutcome);
             var expected = fileExpectations && scenarioStep.Expected is { } written ? written : modelOutcome;
             var actual = kernel.Outcomes[i];
+            if (step is ResetStep && modelOutcome.Kind == OutcomeKind.Ok)
+            {
+                // L4: every register is back at its reset value and PMCR.E is clear: nothing counts.
+                knowledge[step.Vcpu] = known = new VcpuKnowledge();
+            }
             var verdict = fileExpectations && scenarioStep.Expected is null ? null
-                : step is ReadStep && typeRegister >= 0 && (known.TypeWritten & (1UL << typeRegister)) == 0
+                : step is ReadStep or GetRegStep && typeRegister >= 0 && (known.TypeWritten & (1UL << typeRegister)) == 0
                 && !scenario.Setup.Vm.El2 && expected.Kind == OutcomeKind.Value && actual.Kind == OutcomeKind.Value
                 ? ResetTypeWithoutEl2(expected, actual)
                 : Judge(step, counterRead, expected, actual, known, InterruptEnables(step, vcpu));
-            if (step is WriteStep && typeRegister >= 0)
+            if (step is WriteStep or SetRegStep && typeRegister >= 0)
             {
                 known.TypeWritten |= 1UL << typeRegister;
             }
@@ -107,7 +112,7 @@ public static class KernelProjection
                     mismatches.Add(new Mismatch(scenario.Source, scenarioStep.Line, i, verdict.Expected, $"{actual} on {targetName}"));
                     break;
             }
-            if (step is GuestStep or RunStep && modelOutcome.Kind != OutcomeKind.Errno)
+            if (step is GuestStep or RunStep or SetRegStep && modelOutcome.Kind != OutcomeKind.Errno)
             {
                 Track(step, counterRead, vcpu, known, model, margin, nearBefore);
             }
@@ -151,6 +156,8 @@ public static class KernelProjection
     {
         ReadStep r => r.Register,
         WriteStep w => w.Register,
+        GetRegStep g => g.Register,
+        SetRegStep s => s.Register,
         _ => null,
     };
 
@@ -171,7 +178,13 @@ public static class KernelProjection
         {
             return null;
         }
-        if (step is not ReadStep read || expected.Kind != OutcomeKind.Value || actual.Kind != OutcomeKind.Value)
+        var read = step switch
+        {
+            ReadStep r => r.Register,
+            GetRegStep g => g.Register,
+            _ => (Register?)null,
+        };
+        if (read is null || expected.Kind != OutcomeKind.Value || actual.Kind != OutcomeKind.Value)
         {
             return new Verdict(expected == actual, expected.ToString());
         }
@@ -184,7 +197,7 @@ public static class KernelProjection
                 _ => new Verdict(false, "", known.Why[counter]),
             };
         }
-        switch (read.Register.Kind)
+        switch (read.Value.Kind)
         {
             case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
                 var certain = ~known.UncertainNow;
@@ -216,10 +229,11 @@ public static class KernelProjection
     {
         var resetByPmcr = step is WriteStep { Register.Kind: RegisterKind.Pmcr } pmcrWrite ? pmcrWrite.Value : 0;
         known.NearWrap = 0;
+        var written0 = step is WriteStep or SetRegStep;
         foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
         {
             var live = ProbeBatch.LoopEvents.Any(e => vcpu.CountsHardwareEvent(c, e, GuestEl.El1));
-            var written = (step is WriteStep && c == writtenCounter)
+            var written = (written0 && c == writtenCounter)
                 || (c == Register.CycleCounter ? (resetByPmcr & 0x4) != 0 : (resetByPmcr & 0x2) != 0);
             if ((nearBefore & (1UL << c)) != 0 && (written || !live))
             {
@@ -227,10 +241,12 @@ public static class KernelProjection
             }
             if (written)
             {
-                known.State[c] = live ? Knowledge.Advancing : Knowledge.Exact;
+                // A guest write runs guest code after it; a userspace write does not (V2): the counter
+                // advances only once guest code runs while it is live.
+                known.State[c] = live && step is not SetRegStep ? Knowledge.Advancing : Knowledge.Exact;
                 known.LastKnown[c] = vcpu.CounterValue(c);
             }
-            else if (live && known.State[c] == Knowledge.Exact)
+            else if (live && known.State[c] == Knowledge.Exact && step is not SetRegStep)
             {
                 known.State[c] = Knowledge.Advancing;
                 known.LastKnown[c] = vcpu.CounterValue(c);
@@ -238,6 +254,10 @@ public static class KernelProjection
             if (step is WriteStep { Register.Kind: RegisterKind.PmovsClr or RegisterKind.PmovsSet } ovs && !live)
             {
                 known.UncertainOverflow &= ~(ovs.Value & (1UL << c));
+            }
+            if (step is SetRegStep { Register.Kind: RegisterKind.PmovsClr or RegisterKind.PmovsSet } && !live)
+            {
+                known.UncertainOverflow &= ~(1UL << c); // V2: either encoding restores every bit
             }
             if (known.State[c] == Knowledge.Advancing && live && vcpu.DistanceToOverflow(c) <= margin)
             {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace PmuConformance.KernelOracle;
 
-/// <summary>The probe, built from probe/probe.c and probe/guest.S with the Debian cross compiler, cached.</summary>
+/// <summary>The probe, built from the C and assembly files of probe/ (build.sh) with the Debian cross compiler, cached.</summary>
 public static class ProbeBinary
 {
     public static string CachedPath => Path.Combine(RepositoryPaths.Cache, "kernel-oracle", "probe");
@@ -11,7 +11,10 @@ public static class ProbeBinary
     public static string? Ensure(out string? error)
     {
         error = null;
-        var sources = new[] { "probe.c", "guest.S" }.Select(f => Path.Combine(RepositoryPaths.ProbeSources, f)).ToList();
+        var sources = Directory.GetFiles(RepositoryPaths.ProbeSources)
+            .Where(f => f.EndsWith(".c", StringComparison.Ordinal) || f.EndsWith(".h", StringComparison.Ordinal)
+                || f.EndsWith(".S", StringComparison.Ordinal) || f.EndsWith("build.sh", StringComparison.Ordinal))
+            .ToList();
         var output = CachedPath;
         if (File.Exists(output) && sources.All(s => File.GetLastWriteTimeUtc(s) <= File.GetLastWriteTimeUtc(output)))
         {

@@ -28,7 +28,8 @@ public sealed class ModelVcpu
     private ulong hpmn;             // MDCR_EL2.HPMN
     private bool hpme, hpmd, hlp;   // MDCR_EL2.HPME, HPMD, HLP
     private bool inHyp;
-    private bool hasRun;
+    private bool hasRun;            // the vCPU's first successful KVM_RUN happened (ever)
+    private bool started;           // it has run since its last reset (L4): guest code runs from its entry
 
     // Deviation KD3 only: the overflow width (true: 64 bits) each counter's host perf event was
     // programmed with; null while the counter has no perf event. The intended rule (O4) never reads it.
@@ -37,24 +38,30 @@ public sealed class ModelVcpu
     public ModelVcpu(ModelVm vm)
     {
         this.vm = vm;
-        Reset();
+        Reset(guestEl2Field: true);
     }
 
     /// <summary>L1: INIT has created this vCPU's PMU (F2 applies from then on).</summary>
     public bool PmuInitialised { get; set; }
 
+    /// <summary>I1: the PMU interrupt set on this vCPU (IRQ attribute), null until one is.</summary>
+    public uint? Irq { get; set; }
+
     private KernelProfile Profile => vm.Profile;
 
     private RuleTrace Rules => vm.Rules;
 
-    /// <summary>R6: the values the guest reads at its first instruction.</summary>
-    private void Reset()
+    /// <summary>
+    /// R6: the values the guest reads at its first instruction. The event type mask is computed when
+    /// the vCPU is reset: at creation the guest's EL2 field is still the host's (set).
+    /// </summary>
+    private void Reset(bool guestEl2Field)
     {
         Rules.Cite("R6");
         for (var i = 0; i < Cycle; i++)
         {
             counter[i] = ResetPattern & 0xFFFFFFFF;
-            eventType[i] = ResetPattern & EvtyperMask(guestEl2Field: true);
+            eventType[i] = ResetPattern & EvtyperMask(guestEl2Field);
         }
         counter[Cycle] = ResetPattern;
         eventType[Cycle] = 0;
@@ -74,22 +81,236 @@ public sealed class ModelVcpu
     /// <summary>N1: HPMN resets to N.</summary>
     public void ResetHpmn() => hpmn = (ulong)vm.Counters;
 
+    /// <summary>
+    /// L4: KVM_ARM_VCPU_INIT again. The PMU registers get their R6 values, with the event type mask
+    /// of the VM's ID registers now (a lowered PMUVer or EL2 field counts: observed on 6.12 and 7.2,
+    /// corpora/kernel-facts/*/reset-after-pmuver.pmu); the guest starts again from its entry at the
+    /// next run (a nested vCPU at vEL2). PMU INIT, the interrupt and the VM's state stay. What the
+    /// vCPU's first run did once (6.1's reset C, the PMU reload) is not done again: observed on 6.1,
+    /// PMCCNTR keeps its reset pattern after a reset and a run (corpora/kernel-facts/6.1/reset-*.pmu).
+    /// </summary>
+    public void ResetVcpu()
+    {
+        Rules.Cite("L4");
+        Reset(vm.Setup.Vm.El2);
+        started = false;
+        inHyp = false;
+    }
+
     /// <summary>KVM_RUN succeeded on this vCPU.</summary>
     public void Run()
     {
+        if (!started)
+        {
+            started = true;
+            inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
+        }
         if (hasRun)
         {
             return;
         }
         hasRun = true;
-        inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
 
         ReloadPmu();
-        if (Profile == KernelProfile.V6_1)
+        if (Profile == KernelProfile.V6_1 || (Profile == KernelProfile.V6_12 && vm.Shows(PmcrResetBitsKept)))
         {
             // R6: 6.1's reset PMCR has C set, and the first run applies it (PMCCNTR reads 0).
+            // KD7: 6.1 and 6.12 apply the P and C bits a SET_ONE_REG stored, at this first run only.
             ApplyPmcrResets(pmcr);
+            if (Profile == KernelProfile.V6_12 && vm.GuestPmuVer < PmuVersion.V3P5)
+            {
+                pmcr &= ~PmcrBits.LP; // KD7: 6.12's first-run PMCR handling clears a restored LP (O2)
+            }
+            pmcr &= ~(PmcrBits.P | PmcrBits.C);
         }
+    }
+
+    // ---------------------------------------------------------------- userspace access (section 9c)
+
+    /// <summary>KD4 (6.12): SET_ONE_REG of the SET/CLR encodings sets or clears bits like a guest write.</summary>
+    public const string SetClrActLikeGuestWrites = "KD4";
+
+    /// <summary>KD5 (6.1): SET_ONE_REG stores PMCNTEN/PMINTEN/PMOVS unmasked.</summary>
+    public const string UnmaskedCounterSets = "KD5";
+
+    /// <summary>KD6 (all three): SET_ONE_REG stores PMEVTYPER, PMCCFILTR and PMSELR unmasked.</summary>
+    public const string UnmaskedTypeStores = "KD6";
+
+    /// <summary>KD7 (all three): SET_ONE_REG of PMCR keeps P and C (and on 7.2 LP below V3P5).</summary>
+    public const string PmcrResetBitsKept = "KD7";
+
+    /// <summary>
+    /// V1: KVM_GET_ONE_REG returns what the guest would read (section 9). Proposed details (observed
+    /// on all three kernels: corpora/kernel-facts/*/get-reg-*.pmu): a vCPU without PMUv3 has no PMU
+    /// registers (ENOENT); PMCEID0/1, PMXEVTYPER, PMXEVCNTR and, outside a nested VM, MDCR_EL2 are not
+    /// in the register list (ENOENT); every counter 0-30 is, even at or above N (its stored value);
+    /// neither INIT, the run nor a guest PMUVer of 0 (7.2's hidden PMU) changes any of this.
+    /// </summary>
+    public Outcome GetRegister(Register register)
+    {
+        Rules.Cite("V1");
+        if (register.Kind == RegisterKind.IdAa64dfr0)
+        {
+            Rules.Cite("E3");
+            return Outcome.Of((ulong)vm.GuestPmuVer << 8); // only the PMUVer field is modelled
+        }
+        if (UserspaceRegisterMissing(register))
+        {
+            return Outcome.Error(Errno.ENOENT);
+        }
+        switch (register.Kind)
+        {
+            case RegisterKind.MdcrEl2:
+                return Outcome.Of(Mdcr());
+            case RegisterKind.Pmcr:
+                var value = PmcrValue(userspace: true);
+                if (vm.Shows(PmcrResetBitsKept))
+                {
+                    value |= pmcr & (PmcrBits.P | PmcrBits.C); // KD7: the stored P and C come back
+                }
+                return Outcome.Of(value);
+            case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
+                return Outcome.Of(CounterSetForUserspace(enableSet));
+            case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
+                return Outcome.Of(CounterSetForUserspace(interruptSet));
+            case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
+                return Outcome.Of(CounterSetForUserspace(overflowSet));
+            case RegisterKind.Pmselr:
+                return Outcome.Of(select);
+            case RegisterKind.Pmevtyper:
+                return Outcome.Of(eventType[register.Index]);
+            case RegisterKind.Pmccfiltr:
+                return Outcome.Of(eventType[Cycle]);
+            case RegisterKind.Pmevcntr:
+                return Outcome.Of(counter[register.Index]);
+            case RegisterKind.Pmccntr:
+                return Outcome.Of(counter[Cycle]);
+            default:
+                throw new ArgumentException($"get-reg of {register}", nameof(register));
+        }
+    }
+
+    /// <summary>
+    /// V2: KVM_SET_ONE_REG restores state: it stores what a guest write would store (R1-R4), with no
+    /// side effect. Proposed details (observed on 7.2, the other kernels deviate as noted:
+    /// corpora/kernel-facts/*/set-reg-*.pmu): either encoding of PMCNTEN, PMINTEN and PMOVS sets the
+    /// register to the value's implemented counters (a restore, not a set or a clear: 6.12 KD4, 6.1
+    /// KD5); PMEVTYPER/PMCCFILTR/PMSELR are masked as a guest write (KD6); PMCR stores its writable
+    /// bits without P and C, resets nothing (KD7), and its N follows V4; a counter keeps the bits its
+    /// width holds (O1). The same before INIT, after INIT and after the run (QEMU's write-back).
+    /// </summary>
+    public Outcome SetRegister(Register register, ulong value)
+    {
+        Rules.Cite("V2");
+        if (UserspaceRegisterMissing(register))
+        {
+            return Outcome.Error(Errno.ENOENT);
+        }
+        switch (register.Kind)
+        {
+            case RegisterKind.MdcrEl2:
+                Rules.Cite("V4"); // not checked on kernels (no nested VM under QEMU 7.2): as a vEL2 write
+                WriteMdcr(value);
+                return Outcome.Ok;
+            case RegisterKind.Pmcr:
+                RestorePmcr(value);
+                return Outcome.Ok;
+            case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
+                enableSet = RestoreCounterSet(enableSet, register, value);
+                return Outcome.Ok;
+            case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
+                interruptSet = RestoreCounterSet(interruptSet, register, value);
+                return Outcome.Ok;
+            case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
+                overflowSet = RestoreCounterSet(overflowSet, register, value);
+                return Outcome.Ok;
+            case RegisterKind.Pmselr:
+                select = vm.Shows(UnmaskedTypeStores) ? value : value & 0x1F;
+                return Outcome.Ok;
+            case RegisterKind.Pmevtyper or RegisterKind.Pmccfiltr:
+                var index = register.Kind == RegisterKind.Pmccfiltr ? Cycle : register.Index;
+                Rules.Cite("R2");
+                eventType[index] = vm.Shows(UnmaskedTypeStores) ? value : value & EvtyperMask(vm.Setup.Vm.El2);
+                return Outcome.Ok;
+            case RegisterKind.Pmevcntr or RegisterKind.Pmccntr:
+                var i = register.Kind == RegisterKind.Pmccntr ? Cycle : register.Index;
+                Rules.Cite("R4");
+                Rules.Cite("V3"); // the filter is not restored with it: it counts as C2 decides with the VM's filter now
+                counter[i] = Is64Bit(i) ? value : value & 0xFFFFFFFF;
+                return Outcome.Ok;
+            default:
+                throw new ArgumentException($"set-reg of {register}", nameof(register));
+        }
+    }
+
+    /// <summary>
+    /// V1 (observed on 7.2: kernel oracle, generated seed 0x9): GET of PMCNTEN, PMINTEN and PMOVS
+    /// returns the set's implemented counters (the VM's N now), even where the guest still reads bits
+    /// above a lowered N until the next PMU reload (R3; after the run only through KD1). KD5 (6.1):
+    /// unmasked.
+    /// </summary>
+    private ulong CounterSetForUserspace(ulong set) =>
+        vm.Shows(UnmaskedCounterSets) ? set : set & ImplementedCounters();
+
+    /// <summary>V1: registers KVM_GET_REG_LIST does not list for this vCPU (ENOENT).</summary>
+    private bool UserspaceRegisterMissing(Register register)
+    {
+        if (!vm.HasPmu)
+        {
+            Rules.Cite("F1");
+            return true;
+        }
+        return register.Kind switch
+        {
+            RegisterKind.Pmceid0 or RegisterKind.Pmceid1 or RegisterKind.Pmxevtyper or RegisterKind.Pmxevcntr => true,
+            RegisterKind.MdcrEl2 => !vm.Setup.Vm.Nested,
+            RegisterKind.IdAa64dfr0 or RegisterKind.Irq => throw new ArgumentException($"{register} is not a PMU register of the list", nameof(register)),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// V2: the SET and CLR encodings both restore the register: value &amp; implemented counters
+    /// (observed on 7.2). KD4 (6.12): they set or clear bits as a guest write does. KD5 (6.1): the
+    /// value is stored unmasked, bits of unimplemented counters included.
+    /// </summary>
+    private ulong RestoreCounterSet(ulong current, Register register, ulong value)
+    {
+        if (vm.Shows(SetClrActLikeGuestWrites))
+        {
+            var bits = value & ImplementedCounters();
+            var isSet = register.Kind is RegisterKind.PmcntenSet or RegisterKind.PmintenSet or RegisterKind.PmovsSet;
+            return isSet ? current | bits : current & ~bits;
+        }
+        return vm.Shows(UnmaskedCounterSets) ? value : value & ImplementedCounters();
+    }
+
+    /// <summary>
+    /// V2, V4: PMCR as a restore: the writable bits as a guest write stores them (R1, O2), without P
+    /// and C and without resetting a counter; N as V4 says. KD7: P and C (and on 7.2 LP below V3P5)
+    /// are stored as written.
+    /// </summary>
+    private void RestorePmcr(ulong value)
+    {
+        Rules.Cite("R1");
+        vm.SetCountersFromPmcr((value >> PmcrBits.NShift) & 0x1F);
+        var stored = value & PmcrBits.Writable;
+        var kept = vm.Shows(PmcrResetBitsKept);
+        if (!kept)
+        {
+            stored &= ~(PmcrBits.P | PmcrBits.C);
+        }
+        if (Profile != KernelProfile.V6_1 && vm.GuestPmuVer < PmuVersion.V3P5 && !kept)
+        {
+            Rules.Cite("O2");
+            stored &= ~PmcrBits.LP;
+        }
+        if (!vm.Host.AArch32)
+        {
+            Rules.Cite("O2");
+            stored |= PmcrBits.LC;
+        }
+        pmcr = stored;
     }
 
     /// <summary>
@@ -101,6 +322,10 @@ public sealed class ModelVcpu
     /// </summary>
     private void ReloadPmu()
     {
+        if (vm.Shows(UnmaskedCounterSets))
+        {
+            return; // KD5 (6.1): bits of unimplemented counters that SET_ONE_REG stored stay readable
+        }
         enableSet &= ImplementedCounters();
         interruptSet &= ImplementedCounters();
         overflowSet &= ImplementedCounters();
@@ -213,7 +438,7 @@ public sealed class ModelVcpu
                 Rules.Cite("R3");
                 return Outcome.Of(overflowSet);
             case RegisterKind.Pmselr:
-                return Outcome.Of(select);
+                return Outcome.Of(select & 0x1F); // only a KD6 SET_ONE_REG stores more
             case RegisterKind.Pmceid0:
                 return Outcome.Of(Pmceid(0));
             case RegisterKind.Pmceid1:
@@ -225,7 +450,12 @@ public sealed class ModelVcpu
             return Outcome.Undef;
         }
         Rules.Cite("R4");
-        return IsEventTypeRegister(register) ? Outcome.Of(eventType[index]) : Outcome.Of(counter[index]);
+        if (IsEventTypeRegister(register))
+        {
+            // R2: 6.1 masks what the guest reads (only a KD6 SET_ONE_REG stores more than the mask).
+            return Outcome.Of(Profile == KernelProfile.V6_1 ? eventType[index] & EvtyperMask(vm.Setup.Vm.El2) : eventType[index]);
+        }
+        return Outcome.Of(counter[index]);
     }
 
     private Outcome Write(Register register, ulong value)
@@ -290,7 +520,7 @@ public sealed class ModelVcpu
     private int CounterIndexOf(Register register) => register.Kind switch
     {
         RegisterKind.Pmevtyper or RegisterKind.Pmevcntr => register.Index,
-        RegisterKind.Pmxevtyper or RegisterKind.Pmxevcntr => (int)select,
+        RegisterKind.Pmxevtyper or RegisterKind.Pmxevcntr => (int)(select & 0x1F),
         _ => Cycle, // PMCCFILTR, PMCCNTR
     };
 
@@ -331,11 +561,12 @@ public sealed class ModelVcpu
         return mask;
     }
 
-    /// <summary>R1: PMCR_EL0 as read. P and C read as 0; N as in N3.</summary>
-    private ulong PmcrValue()
+    /// <summary>R1: PMCR_EL0 as read. P and C read as 0; N as in N3 (userspace: the VM's N).</summary>
+    private ulong PmcrValue(bool userspace = false)
     {
         Rules.Cite("R1");
-        var value = (pmcr & ~(PmcrBits.P | PmcrBits.C)) | ((ulong)VisibleCounters() << PmcrBits.NShift);
+        var n = userspace ? vm.Counters : VisibleCounters();
+        var value = (pmcr & ~(PmcrBits.P | PmcrBits.C)) | ((ulong)n << PmcrBits.NShift);
         if (Profile == KernelProfile.V6_1)
         {
             value |= vm.Host.PmcrId; // 6.1 shows the host's IMP and IDCODE bits
@@ -359,7 +590,7 @@ public sealed class ModelVcpu
             stored |= PmcrBits.LC;
         }
         var enableChanged = ((pmcr ^ stored) & PmcrBits.E) != 0;
-        pmcr = stored;
+        pmcr = stored & ~(PmcrBits.P | PmcrBits.C); // P and C act; they are not state
         ApplyPmcrResets(value);
         if (enableChanged)
         {

@@ -91,11 +91,89 @@ public sealed class ModelVm : ISimulatedVm
             SetNrCountersStep s => SetNrCounters(vcpu, s.Count),
             SetPmuVerStep s => SetGuestPmuVer(s.Version),
             AttrStep => UnknownAttribute(vcpu),
-            InitStep => Init(vcpu),
+            HasAttrStep h => HasAttribute(h.Attribute),
+            SetIrqStep s => SetIrq(vcpu, s.Intid),
+            InitStep i => Init(vcpu, i.NoIrq),
             RunStep => Run(vcpu),
+            ResetStep => Reset(vcpu),
+            GetRegStep g => vcpu.GetRegister(g.Register),
+            SetRegStep s => vcpu.SetRegister(s.Register, s.Value),
             GuestStep g => vcpu.Apply(g),
             _ => throw new ArgumentException($"unknown step {step}", nameof(step)),
         };
+    }
+
+    /// <summary>The last PPI of the vGIC's private interrupts; SPIs start after it (I1).</summary>
+    private const uint LastPpi = 31;
+
+    /// <summary>The largest SPI number the IRQ attribute accepts (GIC: 1019; I1).</summary>
+    private const uint LastSpi = 1019;
+
+    /// <summary>
+    /// The interrupts the VM's vGIC implements: the oracle's VMs create a vGICv3 without setting its
+    /// number of interrupts, which gives the default 256 (SPIs 32-255); observed on all three kernels
+    /// (corpora/kernel-facts/*/irq-spi-range.pmu).
+    /// </summary>
+    public const uint VgicInterrupts = 256;
+
+    /// <summary>
+    /// U1, I4 (proposed, observed on all three kernels: corpora/kernel-facts/*/has-attr.pmu):
+    /// KVM_HAS_DEVICE_ATTR answers from the vCPU's PMU feature alone: without PMUv3 every attribute
+    /// is ENXIO (not ENODEV as for SET); with it IRQ, INIT, FILTER and SET_PMU exist, SET_NR_COUNTERS
+    /// in 7.2 only, nothing else. INIT, the run and a reset change nothing.
+    /// </summary>
+    private Outcome HasAttribute(ulong attribute)
+    {
+        Rules.Cite("U1");
+        if (!HasPmu)
+        {
+            return Outcome.Error(Errno.ENXIO);
+        }
+        var exists = attribute <= 3 || (attribute == 4 && Profile == KernelProfile.V7_2);
+        return exists ? Outcome.Ok : Outcome.Error(Errno.ENXIO);
+    }
+
+    /// <summary>
+    /// L1, I1 (proposed; observed on all three kernels: corpora/kernel-facts/*/irq-*.pmu): the IRQ
+    /// attribute. After the gate (F1 ENODEV, F2 EBUSY): a number that is neither a PPI (16-31) nor
+    /// an SPI (32-1019) is EINVAL; so is a PPI that differs from the interrupt of any vCPU that has
+    /// one (itself included), or an SPI that some vCPU (itself included) already uses; only then is
+    /// a vCPU that already has its interrupt EBUSY.
+    /// </summary>
+    private Outcome SetIrq(ModelVcpu vcpu, uint intid)
+    {
+        Rules.Cite("L1");
+        if (DeviceAttributeGate(vcpu) is { } refused)
+        {
+            return refused;
+        }
+        return AssignIrq(vcpu, intid);
+    }
+
+    private Outcome AssignIrq(ModelVcpu vcpu, uint intid)
+    {
+        if (intid is < 16 or > LastSpi)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        foreach (var other in vcpus)
+        {
+            if (other.Irq is not { } set)
+            {
+                continue;
+            }
+            var clash = intid <= LastPpi ? set != intid : set == intid;
+            if (clash)
+            {
+                return Outcome.Error(Errno.EINVAL);
+            }
+        }
+        if (vcpu.Irq is not null)
+        {
+            return Outcome.Error(Errno.EBUSY);
+        }
+        vcpu.Irq = intid;
+        return Outcome.Ok;
     }
 
     /// <summary>
@@ -275,13 +353,31 @@ public sealed class ModelVm : ISimulatedVm
         return Outcome.Ok;
     }
 
-    /// <summary>L1: set the interrupt (once) and INIT; a second INIT is EBUSY (through F2).</summary>
-    private Outcome Init(ModelVcpu vcpu)
+    /// <summary>
+    /// L1: <c>init</c> sets the interrupt (PPI 23) unless this vCPU has one, then INIT; a second INIT
+    /// is EBUSY (through F2). <c>init noirq</c> does INIT alone. I2 (proposed; observed on all three
+    /// kernels: corpora/kernel-facts/*/irq-*.pmu): with the in-kernel vGIC, INIT without an
+    /// interrupt is ENXIO, and an SPI the vGIC does not implement is EINVAL; the PMU stays
+    /// un-initialised either way (F2 does not apply, KVM_RUN is still EINVAL).
+    /// </summary>
+    private Outcome Init(ModelVcpu vcpu, bool noIrq)
     {
         Rules.Cite("L1");
         if (DeviceAttributeGate(vcpu) is { } refused)
         {
             return refused;
+        }
+        if (!noIrq && vcpu.Irq is null && AssignIrq(vcpu, SetIrqStep.DefaultPpi) is { Kind: OutcomeKind.Errno } failed)
+        {
+            return failed;
+        }
+        if (vcpu.Irq is not { } irq)
+        {
+            return Outcome.Error(Errno.ENXIO);
+        }
+        if (irq >= VgicInterrupts)
+        {
+            return Outcome.Error(Errno.EINVAL);
         }
         vcpu.PmuInitialised = true;
         return Outcome.Ok;
@@ -292,6 +388,36 @@ public sealed class ModelVm : ISimulatedVm
     {
         Rules.Cite("E3");
         PmuHidden = Profile == KernelProfile.V7_2 && GuestPmuVer == PmuVersion.None;
+    }
+
+    /// <summary>
+    /// L4: KVM_ARM_VCPU_INIT again with the same features always succeeds, before or after INIT
+    /// and the run, with or without PMUv3. The vCPU's PMU registers get their R6 reset values; its
+    /// PMU INIT and interrupt, the VM's filter and the frozen state stay (observed on all three
+    /// kernels: corpora/kernel-facts/*/reset-*.pmu).
+    /// </summary>
+    private Outcome Reset(ModelVcpu vcpu)
+    {
+        Rules.Cite("L4");
+        vcpu.ResetVcpu();
+        return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// V4 (proposed; observed on 6.12 and 7.2: corpora/kernel-facts/*/set-reg-pmcr-n.pmu): a
+    /// SET_ONE_REG of PMCR_EL0 before the VM's first run whose N is at most the host's counters sets
+    /// the VM's N, for every vCPU, as SET_NR_COUNTERS does (HPMN follows, N1); a larger N, or any N
+    /// once the VM has run, is ignored (the call still succeeds). 6.1: N is not writable (its raw
+    /// store is deviation KD5).
+    /// </summary>
+    public void SetCountersFromPmcr(ulong n)
+    {
+        Rules.Cite("V4");
+        if (Profile == KernelProfile.V6_1 || HasRun || n > (ulong)Host.Counters)
+        {
+            return;
+        }
+        SetCounters((int)n);
     }
 
     /// <summary>L1, L2: KVM_RUN needs INIT on a PMU vCPU; the first run freezes the VM.</summary>

@@ -51,14 +51,18 @@ public sealed class StepArguments(string source, int line, Setup setup, int vcpu
     public ushort Event(string text, string what) =>
         Events.TryParse(text, out var e) ? e : throw Error($"{what}: '{text}' is not an event name or a number up to 0xffff");
 
-    /// <summary>A register name; <c>mdcr_el2</c> only in a nested VM, the <c>irq</c> pseudo-register only if allowed.</summary>
-    public Register Register(string text, bool allowIrq = true)
+    /// <summary>
+    /// A register name; <c>mdcr_el2</c> only in a nested VM (for the guest; userspace may name it in
+    /// any VM: outside a nested one it is not in the register list, V1), the <c>irq</c>
+    /// pseudo-register only if allowed.
+    /// </summary>
+    public Register Register(string text, bool allowIrq = true, bool userspace = false)
     {
         if (!Scenarios.Register.TryParse(text, out var register))
         {
             throw Error($"unknown register '{text}'");
         }
-        if (register.Kind == RegisterKind.MdcrEl2 && !Setup.Vm.Nested)
+        if (register.Kind == RegisterKind.MdcrEl2 && !Setup.Vm.Nested && !userspace)
         {
             throw Error("mdcr_el2 needs a nested VM ('vm nested=on')");
         }

@@ -271,7 +271,7 @@ public sealed record GetRegStep(int Vcpu, Register Register) : UserspaceStep(Vcp
     public override string Arguments => $"{Register}";
 
     public static GetRegStep Parse(StepArguments a) =>
-        new(a.Vcpu, a.Register(a.One("get-reg <register>"), allowIrq: false));
+        new(a.Vcpu, a.Register(a.One("get-reg <register>"), allowIrq: false, userspace: true));
 }
 
 /// <summary>KVM_SET_ONE_REG of a PMU register (V2-V4): what a VMM does to restore a saved vCPU.</summary>
@@ -287,7 +287,12 @@ public sealed record SetRegStep(int Vcpu, Register Register, ulong Value) : User
         {
             throw a.Error("expected 'set-reg <register> <value>'");
         }
-        return new SetRegStep(a.Vcpu, a.Register(a[0], allowIrq: false), a.Number(a[1], ulong.MaxValue, "value"));
+        var register = a.Register(a[0], allowIrq: false, userspace: true);
+        if (register.Kind == RegisterKind.IdAa64dfr0)
+        {
+            throw a.Error("set-reg id_aa64dfr0: only its PMUVer field is modelled; use 'set-pmuver <v>'");
+        }
+        return new SetRegStep(a.Vcpu, register, a.Number(a[1], ulong.MaxValue, "value"));
     }
 }
 

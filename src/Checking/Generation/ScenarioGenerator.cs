@@ -36,7 +36,7 @@ public static class ScenarioGenerator
 }
 
 /// <summary>One scenario under construction: the steps so far and what they did on the model.</summary>
-internal sealed class ScenarioBuilder
+internal sealed partial class ScenarioBuilder
 {
     private const int Cycle = Register.CycleCounter;
 
@@ -78,9 +78,17 @@ internal sealed class ScenarioBuilder
     {
         // The first run comes after a random share of the configuration steps.
         var runAfter = choices.Between(0, Math.Max(1, target / 2));
+        if (choices.Chance(VmmPrologueChance))
+        {
+            VmmPrologue();
+        }
         for (var attempts = 0; steps.Count < target && attempts < target * 3; attempts++)
         {
-            if (!AnyRun)
+            if (choices.Chance(VmmMoveChance))
+            {
+                VmmMove();
+            }
+            else if (!AnyRun)
             {
                 if (steps.Count >= runAfter)
                 {

@@ -35,7 +35,10 @@ command -v cpio >/dev/null || die "cpio missing (run scripts/setup-kernel-oracle
 probe=${PROBE:-}
 if [[ -z $probe ]]; then
   probe="$repo/.cache/kernel-oracle/probe"
-  if [[ ! -x $probe || $here/probe.c -nt $probe || $here/guest.S -nt $probe ]]; then
+  stale=0
+  [[ -x $probe ]] || stale=1
+  for s in "$here"/*.c "$here"/*.h "$here"/*.S; do [[ $s -nt $probe ]] && stale=1; done
+  if [[ $stale -eq 1 ]]; then
     "$here/build.sh" "$probe" || die "probe build failed"
   fi
 fi

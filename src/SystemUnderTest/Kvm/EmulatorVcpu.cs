@@ -30,6 +30,7 @@ public sealed class EmulatorVcpu<TPolicy>
     private ulong pmcr, enableSet, interruptSet, select, hpmn;
     private bool hpme, hpmd, hlp;
     private bool inHyp, hasRun, loaded;
+    private bool started; // has run since its last reset (L4)
 
     // Fixed from the first run (the VM is frozen then, and guest steps only come after it),
     // except N, which SET_NR_COUNTERS may still change.
@@ -45,25 +46,29 @@ public sealed class EmulatorVcpu<TPolicy>
     public EmulatorVcpu(EmulatorVm<TPolicy> vm)
     {
         this.vm = vm;
-        Reset();
+        Reset(guestEl2Field: true);
     }
 
     /// <summary>L1: INIT has created this vCPU's PMU.</summary>
     public bool PmuInitialised { get; set; }
 
+    /// <summary>I1: the interrupt set on this vCPU, null until one is.</summary>
+    public uint? Irq { get; set; }
+
     /// <summary>
     /// R6: what the guest reads at its first instruction. The event types are masked when the vCPU
-    /// is created, while its EL2 field is still the host's (set), even if userspace lowers it later.
+    /// is reset: at creation its EL2 field is still the host's (set), even if userspace lowers it later.
     /// </summary>
-    private void Reset()
+    private void Reset(bool guestEl2Field)
     {
-        var resetTypeMask = EvtyperMask(vm.GuestEventMask, guestEl2Field: true);
+        var resetTypeMask = EvtyperMask(vm.GuestEventMask, guestEl2Field);
         for (var i = 0; i < Cycle; i++)
         {
             savedCounter[i] = ResetPattern & 0xFFFFFFFF;
             eventType[i] = ResetPattern & resetTypeMask;
         }
         savedCounter[Cycle] = ResetPattern;
+        eventType[Cycle] = 0;
         var implemented = Below(vm.Counters) | CycleBit;
         enableSet = ResetPattern & implemented;
         interruptSet = ResetPattern & implemented;
@@ -147,14 +152,38 @@ public sealed class EmulatorVcpu<TPolicy>
         }
     }
 
+    /// <summary>
+    /// L4: KVM_ARM_VCPU_INIT again: the registers get their reset values (event types masked with
+    /// the VM's ID registers now); the hardware gives its counts back first, and the next run loads
+    /// the fresh values (and starts a nested vCPU at vEL2 again).
+    /// </summary>
+    public void ResetVcpu()
+    {
+        if (loaded)
+        {
+            Put();
+        }
+        Reset(vm.Setup.Vm.El2);
+        started = false;
+        inHyp = false;
+        if (hasRun)
+        {
+            AdoptCounterCount(); // the SW_INCR and CHAIN sets follow the reset event types
+        }
+    }
+
     /// <summary>KVM_RUN succeeded: the first run fixes the VM constants; running loads the vCPU.</summary>
     public void Run()
     {
+        if (!started)
+        {
+            started = true;
+            inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
+        }
         if (!hasRun)
         {
             hasRun = true;
             hardware = new PmuHardware();
-            inHyp = vm.Setup.Vm.Nested; // N2: a guest hypervisor starts at vEL2
             nested = vm.Setup.Vm.Nested;
             registersUndefined = !vm.HasPmu || vm.PmuHidden; // E3 (7.2)
             lpAllowed = vm.GuestPmuVer >= PmuVersion.V3P5;                        // O2
@@ -411,6 +440,130 @@ public sealed class EmulatorVcpu<TPolicy>
             overflow &= ~hyp;
         }
         return overflow != 0;
+    }
+
+    // ---------------------------------------------------------------- userspace access (V1, V2)
+
+    /// <summary>The implemented counters: fixed at the first run (but for SET_NR_COUNTERS), the VM's before it.</summary>
+    private ulong ImplementedNow => Below(hasRun ? counters : vm.Counters) | CycleBit;
+
+    /// <summary>Whether counter <paramref name="i"/> keeps 64 bits (O1): fixed at the first run, from the guest PMUVer before it.</summary>
+    private bool WideNow(int i) =>
+        i == Cycle || (hasRun ? (wideCounters & (1UL << i)) != 0 : vm.GuestPmuVer >= PmuVersion.V3P5);
+
+    /// <summary>Whether the counts and overflow bits live in the hardware now.</summary>
+    private bool InHardware => hasRun && loaded;
+
+    private ulong OverflowNow => InHardware ? hardware.Overflow : savedOverflow;
+
+    /// <summary>V1: KVM_GET_ONE_REG (the VM has already checked the register is in the list).</summary>
+    internal Outcome GetRegister(Register register)
+    {
+        switch (register.Kind)
+        {
+            case RegisterKind.MdcrEl2:
+                return Outcome.Of(Mdcr());
+            case RegisterKind.Pmcr:
+                return Outcome.Of((pmcr & ~(PmcrFields.P | PmcrFields.C)) | ((ulong)vm.Counters << PmcrFields.NShift));
+            case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
+                return Outcome.Of(enableSet & ImplementedNow); // V1: the VM's N now
+            case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
+                return Outcome.Of(interruptSet & ImplementedNow);
+            case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
+                return Outcome.Of(OverflowNow & ImplementedNow);
+            case RegisterKind.Pmselr:
+                return Outcome.Of(select);
+            case RegisterKind.Pmevtyper or RegisterKind.Pmccfiltr:
+                return Outcome.Of(eventType[CounterIndexOf(register)]);
+            default:
+                var i = CounterIndexOf(register);
+                return Outcome.Of(InHardware ? hardware.ReadCounter(i) : savedCounter[i]);
+        }
+    }
+
+    /// <summary>
+    /// V2: KVM_SET_ONE_REG restores: it stores what a guest write would (SET and CLR encodings alike
+    /// set the register to the value's implemented counters; PMCR without P and C, nothing reset);
+    /// a loaded vCPU's hardware is derived again as after a guest write.
+    /// </summary>
+    internal Outcome SetRegister(Register register, ulong value)
+    {
+        switch (register.Kind)
+        {
+            case RegisterKind.MdcrEl2:
+                WriteMdcrFromUserspace(value);
+                break;
+            case RegisterKind.Pmcr:
+                var stored = value & PmcrFields.Writable & ~(PmcrFields.P | PmcrFields.C);
+                if (vm.GuestPmuVer < PmuVersion.V3P5)
+                {
+                    stored &= ~PmcrFields.LP;
+                }
+                if (!vm.Setup.Host.AArch32)
+                {
+                    stored |= PmcrFields.LC;
+                }
+                pmcr = stored;
+                break;
+            case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
+                enableSet = value & ImplementedNow;
+                break;
+            case RegisterKind.PmintenSet or RegisterKind.PmintenClr:
+                interruptSet = value & ImplementedNow;
+                break;
+            case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
+                if (InHardware)
+                {
+                    hardware.Overflow = value & ImplementedNow;
+                }
+                else
+                {
+                    savedOverflow = value & ImplementedNow;
+                }
+                break;
+            case RegisterKind.Pmselr:
+                select = value & 0x1F;
+                break;
+            case RegisterKind.Pmevtyper or RegisterKind.Pmccfiltr:
+                {
+                    var i = CounterIndexOf(register);
+                    eventType[i] = value & (hasRun ? evtyperMask : EvtyperMask(vm.GuestEventMask, vm.Setup.Vm.El2));
+                    if (hasRun && i != Cycle)
+                    {
+                        UpdateSoftwareCounter(i);
+                    }
+                    break;
+                }
+            default:
+                {
+                    var i = CounterIndexOf(register);
+                    var kept = WideNow(i) ? value : value & 0xFFFFFFFF;
+                    if (InHardware)
+                    {
+                        hardware.WriteCounter(i, kept);
+                    }
+                    else
+                    {
+                        savedCounter[i] = kept;
+                    }
+                    break;
+                }
+        }
+        if (InHardware)
+        {
+            ProgramEventTypes();
+            ProgramControls();
+        }
+        return Outcome.Ok;
+    }
+
+    /// <summary>N1 (nested VMs only reach this): HPMN clamped to N, as a vEL2 write.</summary>
+    private void WriteMdcrFromUserspace(ulong value)
+    {
+        hpmn = Math.Min(value & MdcrFields.Hpmn, (ulong)vm.Counters);
+        hpme = (value & MdcrFields.Hpme) != 0;
+        hpmd = (value & MdcrFields.Hpmd) != 0;
+        hlp = (value & MdcrFields.Hlp) != 0;
     }
 
     // ---------------------------------------------------------------- registers (section 9)

@@ -88,8 +88,14 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
             SetNrCountersStep s => SetNrCounters(vcpu, s.Count),
             SetPmuVerStep s => SetGuestPmuVer(s.Version),
             AttrStep => DeviceAttributeGate(vcpu) ?? Outcome.Error(Errno.ENXIO),
-            InitStep => Init(vcpu),
+            HasAttrStep h => HasPmu && h.Attribute <= 4 ? Outcome.Ok : Outcome.Error(Errno.ENXIO), // I4 (7.2)
+            SetIrqStep s => DeviceAttributeGate(vcpu) ?? AssignIrq(vcpu, s.Intid),
+            InitStep i => Init(vcpu, i.NoIrq),
             RunStep => Run(vcpu),
+            ResetStep => Reset(vcpu),
+            GetRegStep { Register.Kind: RegisterKind.IdAa64dfr0 } => Outcome.Of((ulong)GuestPmuVer << 8),
+            GetRegStep g => NotInRegisterList(g.Register) ?? vcpu.GetRegister(g.Register),
+            SetRegStep s => NotInRegisterList(s.Register) ?? SetRegister(vcpu, s.Register, s.Value),
             _ => throw new ArgumentException($"unknown step {step}", nameof(step)),
         };
     }
@@ -206,15 +212,84 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         return Outcome.Ok;
     }
 
-    /// <summary>L1: INIT once per vCPU.</summary>
-    private Outcome Init(EmulatorVcpu<TPolicy> vcpu)
+    /// <summary>
+    /// L1, I2: INIT once per vCPU; <c>init</c> first sets PPI 23 if the vCPU has no interrupt. INIT
+    /// needs an interrupt (ENXIO) that the vGIC implements (an SPI of 256 or more: EINVAL).
+    /// </summary>
+    private Outcome Init(EmulatorVcpu<TPolicy> vcpu, bool noIrq)
     {
         if (DeviceAttributeGate(vcpu) is { } refused)
         {
             return refused;
         }
+        if (!noIrq && vcpu.Irq is null && AssignIrq(vcpu, SetIrqStep.DefaultPpi) is { Kind: OutcomeKind.Errno } failed)
+        {
+            return failed;
+        }
+        if (vcpu.Irq is not { } irq)
+        {
+            return Outcome.Error(Errno.ENXIO);
+        }
+        if (irq >= 256)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
         vcpu.PmuInitialised = true;
         return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// I1: a PPI (16-31) or an SPI (32-1019); a PPI must be the one every vCPU with an interrupt
+    /// has, an SPI one that none has; a vCPU's interrupt is set once (EBUSY).
+    /// </summary>
+    private Outcome AssignIrq(EmulatorVcpu<TPolicy> vcpu, uint intid)
+    {
+        if (intid is < 16 or > 1019)
+        {
+            return Outcome.Error(Errno.EINVAL);
+        }
+        var ppi = intid < 32;
+        foreach (var other in vcpus)
+        {
+            if (other.Irq is { } set && (ppi ? set != intid : set == intid))
+            {
+                return Outcome.Error(Errno.EINVAL);
+            }
+        }
+        if (vcpu.Irq is not null)
+        {
+            return Outcome.Error(Errno.EBUSY);
+        }
+        vcpu.Irq = intid;
+        return Outcome.Ok;
+    }
+
+    /// <summary>L4: a vCPU reset always succeeds; the PMU's INIT, the interrupt and the VM state stay.</summary>
+    private static Outcome Reset(EmulatorVcpu<TPolicy> vcpu)
+    {
+        vcpu.ResetVcpu();
+        return Outcome.Ok;
+    }
+
+    /// <summary>V1: without PMUv3 no PMU register is listed; PMCEID, PMXEV* and (not nested) MDCR_EL2 never are.</summary>
+    private Outcome? NotInRegisterList(Register register) =>
+        register.Kind == RegisterKind.IdAa64dfr0 ? null
+        : !HasPmu || register.Kind is RegisterKind.Pmceid0 or RegisterKind.Pmceid1 or RegisterKind.Pmxevtyper or RegisterKind.Pmxevcntr
+            || (register.Kind == RegisterKind.MdcrEl2 && !Setup.Vm.Nested) ? Outcome.Error(Errno.ENOENT)
+        : null;
+
+    /// <summary>V2, V4: a PMCR restore before the first run with N up to the host's sets the VM's N.</summary>
+    private Outcome SetRegister(EmulatorVcpu<TPolicy> vcpu, Register register, ulong value)
+    {
+        if (register.Kind == RegisterKind.Pmcr)
+        {
+            var n = (value >> PmcrFields.NShift) & 0x1F;
+            if (!Frozen && n <= (ulong)Setup.Host.Counters)
+            {
+                SetCounters((int)n);
+            }
+        }
+        return vcpu.SetRegister(register, value);
     }
 
     /// <summary>L1, L2: KVM_RUN needs INIT on a PMU vCPU; the first run freezes the VM; running loads the vCPU.</summary>
