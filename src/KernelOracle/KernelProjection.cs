@@ -251,7 +251,14 @@ public static class KernelProjection
                 known.State[c] = Knowledge.Advancing;
                 known.LastKnown[c] = vcpu.CounterValue(c);
             }
-            if (step is WriteStep { Register.Kind: RegisterKind.PmovsClr or RegisterKind.PmovsSet } ovs && !live)
+            if (step is WriteStep { Register.Kind: RegisterKind.PmovsClr } clear && (clear.Value & (1UL << c)) != 0
+                && (nearBefore & (1UL << c)) != 0)
+            {
+                // The kernel may have wrapped already and this clears that; the model's own wrap,
+                // still ahead, may then never happen on the kernel.
+                MayHaveWrapped(c, vcpu, known);
+            }
+            else if (step is WriteStep { Register.Kind: RegisterKind.PmovsClr or RegisterKind.PmovsSet } ovs && !live)
             {
                 known.UncertainOverflow &= ~(ovs.Value & (1UL << c));
             }
