@@ -33,10 +33,10 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
         return image is null ? null : new KernelTarget(image);
     }
 
-    public string? WhyNotRunnable(Setup setup) =>
-        ProbeBatch.WhyNotRunnable(new Scenario(setup, []), Kernel.Profile);
+    public string? WhyNotRunnable(Setup setup) => WhyNotRunnable(new Scenario(setup, []));
 
-    public string? WhyNotRunnable(Scenario scenario) => ProbeBatch.WhyNotRunnable(scenario, Kernel.Profile);
+    public string? WhyNotRunnable(Scenario scenario) =>
+        ProbeBatch.WhyNotRunnable(scenario, Kernel.Profile, preset => QemuBoot.MachineFor(preset, Kernel.Profile).Nested);
 
     public Execution Execute(Scenario scenario) => ExecuteAll([scenario])[0];
 
@@ -84,7 +84,7 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
             ("batch.txt", Encoding.ASCII.GetBytes(ProbeBatch.Write(batch)), false),
         ]);
         var timeout = TimeSpan.FromSeconds(60 + (batch.Count / 5.0));
-        var boot = QemuBoot.Run(Kernel.Path, preset, initramfs, timeout);
+        var boot = QemuBoot.Run(Kernel.Path, QemuBoot.MachineFor(preset, Kernel.Profile), initramfs, timeout);
         boots.Add(new BootStatistics(preset, batch.Count, boot.Elapsed, boot.StartUp, boot.ScenarioTime));
         if (!boot.Completed)
         {

@@ -20,7 +20,11 @@ public static class ProbeBatch
     public static string? PresetOf(HostSpec host) => host.PresetName;
 
     /// <summary>Null when a real kernel under QEMU can run this scenario, else the reason it cannot.</summary>
-    public static string? WhyNotRunnable(Scenario scenario, KernelProfile kernelProfile)
+    public static string? WhyNotRunnable(Scenario scenario, KernelProfile kernelProfile) =>
+        WhyNotRunnable(scenario, kernelProfile, preset => QemuBoot.MachineFor(preset, kernelProfile).Nested);
+
+    /// <summary>As above, with <paramref name="nestedOn"/> saying for a preset whether its QEMU and kernel can run nested VMs.</summary>
+    public static string? WhyNotRunnable(Scenario scenario, KernelProfile kernelProfile, Func<string, bool> nestedOn)
     {
         var setup = scenario.Setup;
         if (setup.Profile != kernelProfile)
@@ -31,9 +35,12 @@ public static class ProbeBatch
         {
             return "host is not a QEMU preset (qemu-max, qemu-a57)";
         }
-        if (setup.Vm.Nested)
+        if (setup.Vm.Nested && !nestedOn(PresetOf(setup.Host)!))
         {
-            return "nested virtualisation: QEMU 7.2 lacks FEAT_NV2";
+            // N1-N4: a guest hypervisor needs HAS_EL2 (7.2 with kvm-arm.mode=nested) and FEAT_NV2 (QEMU 10's -cpu max).
+            return kernelProfile != KernelProfile.V7_2 ? "nested virtualisation: only profile 7.2 accepts HAS_EL2"
+                : QemuBoot.Qemu10 is null ? "nested virtualisation: QEMU 10 is not cached (run scripts/setup-kernel-oracle.sh)"
+                : $"nested virtualisation: the {PresetOf(setup.Host)} CPU has no FEAT_NV2";
         }
         if (!setup.Vm.El2 && kernelProfile == KernelProfile.V6_1)
         {
@@ -55,7 +62,6 @@ public static class ProbeBatch
 
     private static string? WhyStepNotRunnable(Step step) => step switch
     {
-        EventsStep { El: not GuestEl.El1 } => "events at el0/el2: the probe's guest runs at EL1 only",
         EventsStep e when !LoopEvents.Contains(e.Event) => $"event {Events.Format(e.Event)}: QEMU only produces inst_retired and cpu_cycles",
         EventsStep { Count: > MaxLoopIterations } => $"more than {MaxLoopIterations} events: too slow to produce under QEMU",
         _ => null,
@@ -63,8 +69,9 @@ public static class ProbeBatch
 
     /// <summary>
     /// A generated scenario lowered to what the probe can produce: every <c>events</c> step becomes
-    /// INST_RETIRED or CPU_CYCLES at EL1 (which one follows the original event), at most
-    /// 100,000 occurrences. Events never change which steps make sense, so the result stays valid.
+    /// INST_RETIRED or CPU_CYCLES (which one follows the original event), at most 100,000
+    /// occurrences, at the same exception level (the probe runs guest code at EL0, EL1 and vEL2).
+    /// Events never change which steps make sense, so the result stays valid.
     /// </summary>
     public static Scenario LowerEvents(Scenario scenario) => scenario.WithSteps(scenario.Steps.Select(s => s.Step switch
     {
@@ -74,7 +81,6 @@ public static class ProbeBatch
             {
                 Event = LoopEvents.Contains(e.Event) ? e.Event : LoopEvents[e.Event % LoopEvents.Count],
                 Count = Math.Min(e.Count, 100_000),
-                El = GuestEl.El1,
             },
         },
         _ => s,
@@ -95,7 +101,7 @@ public static class ProbeBatch
     {
         var vm = scenario.Setup.Vm;
         text.Append(CultureInfo.InvariantCulture,
-            $"SCENARIO {id} vcpus={vm.Vcpus} pmu={Bit(vm.Pmu)} el2={Bit(vm.El2)} el3={Bit(vm.El3)}\n");
+            $"SCENARIO {id} vcpus={vm.Vcpus} pmu={Bit(vm.Pmu)} el2={Bit(vm.El2)} el3={Bit(vm.El3)} nested={Bit(vm.Nested)}\n");
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
             if (Line(scenario.Steps[i].Step) is { } line)
@@ -122,7 +128,10 @@ public static class ProbeBatch
         ReadStep r => ('G', $"READ {r.Register}"),
         WriteStep w => ('G', $"WRITE {w.Register} {Numbers.Hex(w.Value)}"),
         SwincStep s => ('G', $"SWINC {Numbers.Hex(s.Mask)}"),
-        EventsStep e => ('G', $"LOOP {e.Count}"),
+        EventsStep { El: GuestEl.El0 } e => ('G', $"LOOPEL0 {e.Count}"),
+        EventsStep e => ('G', $"LOOP {e.Count}"), // at EL1, or at vEL2 in the hyp context: the current context
+        EnterHypStep => ('G', "ENTERHYP"),
+        ExitHypStep => ('G', "EXITHYP"),
         _ => null,
     };
 }

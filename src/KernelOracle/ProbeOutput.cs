@@ -51,7 +51,11 @@ public static class ProbeOutput
         {
             return Outcome.Ok;
         }
-        if (text == "undef")
+        // "trap": a vEL1 access that KVM forwarded to the guest hypervisor (vEL2) as a trap; the
+        // probe's guest hypervisor reflects it to vEL1 as UNDEFINED, so vEL1 observes undef (N3, R5).
+        // On 7.2 this is how accesses to hyp counters [HPMN, N) from outside vEL2 behave
+        // (corpora/kernel-facts/7.2/hyp-counter-access-traps-to-vel2.pmu).
+        if (text is "undef" or "trap")
         {
             return Outcome.Undef;
         }

@@ -591,6 +591,9 @@ public sealed class ModelVcpu
     /// <summary>C7: whether an overflow of counter <paramref name="i"/> would increment its CHAIN neighbour now.</summary>
     public bool FeedsChain(int i) => i < Cycle && CanChain(i) && CountsChain(i + 1);
 
+    /// <summary>Whether the vCPU is in its hyp context (vEL2, N2), for observers.</summary>
+    public bool InHypContext => inHyp;
+
     /// <summary>The stored value of counter <paramref name="i"/> (31: the cycle counter), for observers.</summary>
     public ulong CounterValue(int i) => counter[i];
 

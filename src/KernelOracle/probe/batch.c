@@ -72,6 +72,8 @@ static void parse_step(struct scenario *sc, char **tok, int n, int lineno)
 		{ "INIT", U_INIT, 0, 'U' }, { "RUN", U_RUN, 0, 'U' },
 		{ "READ", G_READ, 1, 'G' }, { "WRITE", G_WRITE, 2, 'G' },
 		{ "SWINC", G_SWINC, 1, 'G' }, { "LOOP", G_LOOP, 1, 'G' },
+		{ "LOOPEL0", G_LOOP_EL0, 1, 'G' }, { "ENTERHYP", G_ENTER_HYP, 0, 'G' },
+		{ "EXITHYP", G_EXIT_HYP, 0, 'G' },
 	};
 	if (n < 4) {
 		sc_error(sc, lineno, "step needs <step> <vcpu> <command>");
@@ -99,6 +101,10 @@ static void parse_step(struct scenario *sc, char **tok, int n, int lineno)
 		return;
 	}
 	st.cmd = cmds[found].cmd;
+	if ((st.cmd == G_ENTER_HYP || st.cmd == G_EXIT_HYP) && !sc->nested) {
+		sc_error(sc, lineno, "ENTERHYP/EXITHYP need nested=1");
+		return;
+	}
 	int nargs = n - 4;
 	int want = cmds[found].nargs;
 	if (!(nargs == want || (st.cmd == U_FILTER && nargs == 4))) {
@@ -140,7 +146,7 @@ static int parse_scenario_header(struct scenario *sc, char **tok, int n, int lin
 {
 	sc->nsteps = 0;
 	sc->error[0] = 0;
-	sc->vcpus = 1; sc->pmu = 1; sc->el2 = 1; sc->el3 = 1;
+	sc->vcpus = 1; sc->pmu = 1; sc->el2 = 1; sc->el3 = 1; sc->nested = 0;
 	if (n < 2) {
 		snprintf(sc->id, sizeof sc->id, "line%d", lineno);
 		sc_error(sc, lineno, "SCENARIO without id");
@@ -159,6 +165,7 @@ static int parse_scenario_header(struct scenario *sc, char **tok, int n, int lin
 		else if (!strcmp(tok[i], "pmu") && v <= 1) sc->pmu = (int)v;
 		else if (!strcmp(tok[i], "el2") && v <= 1) sc->el2 = (int)v;
 		else if (!strcmp(tok[i], "el3") && v <= 1) sc->el3 = (int)v;
+		else if (!strcmp(tok[i], "nested") && v <= 1) sc->nested = (int)v;
 		else sc_error(sc, lineno, "bad SCENARIO option");
 	}
 	return 0;
