@@ -92,7 +92,7 @@ public static class KernelCommand
                 // Per kernel AND preset: the two QEMU CPUs differ in PMUVer (10- or 16-bit space) and PMCEID1.
                 reports.AddRange(Presets.Select(preset => KernelCampaign.Generated(target, generated, seed, [preset])));
                 // Section 8 (nested) where the kernel and its QEMU run guest hypervisors (7.2 on QEMU 10).
-                var nestedSetup = new Setup(target.Kernel.Profile, HostSpec.QemuMax, new VmSpec(Nested: true));
+                var nestedSetup = new Setup(target.Kernel.Profile, HostSpec.QemuMax, new VmSpec(Nested: true, El3: true));
                 if (target.WhyNotRunnable(nestedSetup) is null)
                 {
                     reports.Add(KernelCampaign.Generated(target, generated, seed, [HostSpec.QemuMax], nestedOnly: true));
