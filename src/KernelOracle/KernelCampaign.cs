@@ -75,6 +75,11 @@ public static class KernelCampaign
         for (var i = 0; i < scenarios.Count; i++)
         {
             var execution = executions[i];
+            if (execution.Error is not null && target.SplatOf(execution) is { Count: > 0 } splat)
+            {
+                // H1 holds whether or not the scenario could be run to its end.
+                problems.Add($"{scenarios[i].Source}: the host kernel logged a splat (H1): {string.Join(" | ", splat.Take(HostLog.ShownLines))}");
+            }
             if (execution.Error is { } error)
             {
                 if (error.Reason.StartsWith("not runnable here", StringComparison.Ordinal))

@@ -20,6 +20,9 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
 
     private readonly List<BootStatistics> boots = [];
 
+    /// <summary>Host log splats (H1) of the executions this target produced.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Execution, IReadOnlyList<string>> splats = [];
+
     public KernelImage Kernel { get; } = kernel;
 
     public string Name => Prefix + Kernel.Name;
@@ -66,7 +69,11 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
     }
 
     public ProjectedComparison Compare(Scenario scenario, Execution actual) =>
-        KernelProjection.Compare(scenario, actual, Name);
+        HostLog.Verdict(scenario, KernelProjection.Compare(scenario, actual, Name),
+            splats.TryGetValue(actual, out var splat) ? splat : []);
+
+    /// <summary>The host log splat (H1) the probe reported with this execution, or nothing.</summary>
+    public IReadOnlyList<string> SplatOf(Execution execution) => splats.TryGetValue(execution, out var splat) ? splat : [];
 
     private static Execution NotRunnable(Scenario scenario, string reason) =>
         new([], new ScenarioException(scenario.Source, 0, "not runnable here: " + reason));
@@ -91,7 +98,16 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
             return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, $"kernel {Kernel.Name} ({preset}): {boot.Problem}"))).ToList();
         }
         var (results, _) = ProbeOutput.Parse(boot.ProbeLines);
-        return batch.Select((scenario, i) => ToExecution(scenario, results.GetValueOrDefault($"s{i}"))).ToList();
+        return batch.Select((scenario, i) =>
+        {
+            var result = results.GetValueOrDefault($"s{i}");
+            var execution = ToExecution(scenario, result);
+            if (result is { Splat.Count: > 0 })
+            {
+                splats.AddOrUpdate(execution, result.Splat);
+            }
+            return execution;
+        }).ToList();
     }
 
     /// <summary>A transcript from the probe's results: steps it does not report (put, load, events) yield nothing.</summary>

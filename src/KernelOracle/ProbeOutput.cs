@@ -11,6 +11,9 @@ public sealed class ProbeScenarioResult
     public string? NotRun { get; set; }
 
     public bool Done { get; set; }
+
+    /// <summary>Host kernel log lines of a splat the probe found while this scenario ran (H1), in order.</summary>
+    public List<string> Splat { get; } = [];
 }
 
 /// <summary>Parses the probe's <c>@@PMU</c> lines (format at the top of probe/probe.c).</summary>
@@ -39,6 +42,9 @@ public static class ProbeOutput
                     break;
                 case ["DONE", var id]:
                     For(id).Done = true;
+                    break;
+                case ["SPLAT", var id, ..]:
+                    For(id).Splat.Add(line.Split(' ', 3) is [_, _, var text] ? text : "");
                     break;
             }
         }

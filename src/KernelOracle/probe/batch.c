@@ -211,6 +211,19 @@ int run_batch(FILE *f, void (*run)(struct scenario *sc))
 			profile = atoi(tok[1]) != 0;
 		} else if (!strcmp(tok[0], "SYNCDESTROY") && !in && n == 2) {
 			sync_destroy = atoi(tok[1]) != 0;
+		} else if (!strcmp(tok[0], "LOGTEST") && !in && n >= 2) {
+			/* test of the H1 path: write the rest of the line into the kernel log; the next
+			 * scenario's host log check finds it */
+			int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				char msg[512];
+				int len = 0;
+				for (int i = 1; i < n && len < (int)sizeof msg - 2; i++)
+					len += snprintf(msg + len, sizeof msg - len, "%s%s", i > 1 ? " " : "", tok[i]);
+				if (write(fd, msg, (size_t)len) < 0)
+					out("INFO batch line %d: LOGTEST write: %s", lineno, errname(errno));
+				close(fd);
+			}
 		} else if (!strcmp(tok[0], "TIMEOUT") && !in && n == 2) {
 			uint64_t t;
 			if (!parse_u64(tok[1], &t) && t > 0 && t < 3600)

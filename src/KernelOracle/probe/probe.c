@@ -14,6 +14,8 @@
  *                                          QEMU -icount shift=0 one second = 1e9 instructions
  *                                          (about 4-10 s of wall time)
  *   PROFILE 1                              optional: print time per phase at the end (INFO lines)
+ *   LOGTEST <text>                         test of the host log check (H1): writes <text> into
+ *                                          the kernel log; the next scenario reports it if it is a splat
  *   SYNCDESTROY 1                          optional: destroy each VM before the next scenario
  *                                          starts (slow on 7.2; for comparisons only)
  *   SCENARIO <id> vcpus=<1-4> pmu=<0|1> el2=<0|1> el3=<0|1> nested=<0|1>
@@ -73,6 +75,9 @@
  *   @@PMU NOTRUN <id> <reason>              the scenario could not be run (completely): discard
  *                                           any R lines of <id> printed before it
  *   @@PMU DONE <id>                         after every scenario (also after NOTRUN)
+ *   @@PMU SPLAT <id> <log line>             after DONE: the host kernel logged a WARNING, BUG,
+ *                                           Oops, "Unable to handle", lockdep or RCU splat while
+ *                                           the scenario ran (H1; its first lines, hostlog.c)
  *   @@PMU END <count>                       after the batch: <count> = number of DONE lines
  *                                           (-1: batch abandoned, a scenario hung outside KVM_RUN)
  * Kernel messages may interleave with these lines; a consumer reads only lines starting "@@PMU ".
@@ -247,6 +252,8 @@ static void run_scenario(struct scenario *sc)
 		}
 	pthread_mutex_unlock(&job.lock);
 	alarm(0);
+	hostlog_check(sc->id);          /* H1: what the kernel logged while this scenario ran */
+	fflush(stdout);
 	phase_mark = profile ? now() : 0;
 }
 
@@ -315,6 +322,7 @@ int main(int argc, char **argv)
 	sigaddset(&alrm, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &alrm, NULL);      /* only a scenario worker takes it */
 
+	hostlog_open();
 	kvm_setup();
 	if (kvm_unusable[0])
 		out("INFO kvm unusable: %s", kvm_unusable);

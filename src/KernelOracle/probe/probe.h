@@ -162,6 +162,10 @@ int vm_create(struct vm *vm, const struct scenario *sc, char *why, size_t whylen
 void vm_destroy(struct vm *vm);
 int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st);
 
+/* hostlog.c (H1) */
+void hostlog_open(void);
+int hostlog_check(const char *id);
+
 /* guest.c */
 void on_alarm(int sig);
 int vcpu_run(struct vm *vm, int i, char *why, size_t whylen);
