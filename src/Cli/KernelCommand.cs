@@ -13,8 +13,8 @@ public static class KernelCommand
 {
     public const int DefaultGenerated = 300;
 
-    /// <summary>The hosts QEMU can be: generated scenarios use both.</summary>
-    public static readonly IReadOnlyList<HostSpec> Presets = [HostSpec.QemuMax, HostSpec.QemuA57];
+    /// <summary>The hosts QEMU can be: generated scenarios use each (four PMU versions: IMP, v3p1, v3p4, v3p5).</summary>
+    public static readonly IReadOnlyList<HostSpec> Presets = [.. HostSpec.Presets.Select(p => p.Host)];
 
     public static Command Create()
     {

@@ -31,9 +31,13 @@ public static class ProbeBatch
         {
             return $"written for profile {KernelProfiles.Name(setup.Profile)}, the kernel runs profile {KernelProfiles.Name(kernelProfile)}";
         }
-        if (PresetOf(setup.Host) is null)
+        if (PresetOf(setup.Host) is not { } preset)
         {
-            return "host is not a QEMU preset (qemu-max, qemu-a57)";
+            return $"host is not a QEMU preset ({string.Join(", ", HostSpec.Presets.Select(p => p.Name))})";
+        }
+        if (!QemuBoot.Available(preset))
+        {
+            return $"host {preset} is a QEMU 10 CPU model: QEMU 10 is not cached (run scripts/setup-kernel-oracle.sh)";
         }
         if (setup.Vm.Nested && !nestedOn(PresetOf(setup.Host)!))
         {

@@ -40,6 +40,10 @@ public static class QemuBoot
     /// which the model does not cover). <c>lpa2=off</c>: a nested VM's teardown takes ~4 s of guest
     /// time with 52-bit IPAs, ~0.3 s without.
     /// </summary>
+    /// <remarks>
+    /// The presets beyond qemu-max and qemu-a57 are QEMU 10 CPU models (some are missing from QEMU 7.2):
+    /// they always boot on QEMU 10, or are not runnable (<see cref="Available"/>) without it.
+    /// </remarks>
     public static QemuMachine MachineFor(string preset, Scenarios.KernelProfile profile)
     {
         var qemu10 = Qemu10;
@@ -48,13 +52,27 @@ public static class QemuBoot
             var cpu = preset == "qemu-max" ? "max,pauth=off,lpa2=off" : CpuOf(preset);
             return new QemuMachine(qemu10, cpu, BaseAppend + " kvm-arm.mode=nested", preset == "qemu-max");
         }
+        if (NeedsQemu10(preset))
+        {
+            return new QemuMachine(qemu10 ?? "qemu-system-aarch64", CpuOf(preset), BaseAppend, false);
+        }
         return new QemuMachine("qemu-system-aarch64", CpuOf(preset), BaseAppend, false);
     }
 
+    /// <summary>Whether a preset's QEMU is there: the QEMU 10 CPU models need .cache/qemu-10.</summary>
+    public static bool Available(string preset) => !NeedsQemu10(preset) || Qemu10 is not null;
+
+    private static bool NeedsQemu10(string preset) => preset is not ("qemu-max" or "qemu-a57");
+
+    /// <summary>The <c>-cpu</c> value of a preset (scenario-language.md; README "Host presets").</summary>
     public static string CpuOf(string preset) => preset switch
     {
         "qemu-max" => "max,pauth=off",
         "qemu-a57" => "cortex-a57",
+        "qemu-n1" => "neoverse-n1",
+        "qemu-v1" => "neoverse-v1",
+        "qemu-a710" => "cortex-a710",
+        "qemu-a64fx" => "a64fx",
         _ => throw new ArgumentException($"unknown QEMU preset {preset}", nameof(preset)),
     };
 
