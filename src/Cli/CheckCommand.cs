@@ -73,6 +73,10 @@ public static class CheckCommand
                 {
                     return Usage(io.Error, "--shard splits the generated cases of a kernel target (--target kernel:<K>)");
                 }
+                if (parse.GetValue(seed) is null)
+                {
+                    return Usage(io.Error, "--shard needs --seed: every shard of a run must generate the same cases");
+                }
                 part = parsed;
             }
             return Run(parse.GetValue(target)!, parse.GetValue(cases), parse.GetValue(seconds), parse.GetValue(seed),
