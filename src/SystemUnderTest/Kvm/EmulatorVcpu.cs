@@ -731,7 +731,12 @@ public sealed class EmulatorVcpu<TPolicy>
         ProgramControls();
     }
 
+    /// <summary>N1: without PMUv3 for the guest the PMU fields of MDCR_EL2 are RES0.</summary>
+    /// <summary>N1, E3: MDCR_EL2's PMU fields are RES0 while the VM offers no PMUv3 (VM-wide, so also for a vCPU that has not run).</summary>
+    private bool MdcrPmuFieldsRes0 => !vm.HasPmu || vm.PmuHidden;
+
     private ulong Mdcr() =>
+        MdcrPmuFieldsRes0 ? 0 :
         hpmn
         | (hpme ? MdcrFields.Hpme : 0)
         | (hpmd ? MdcrFields.Hpmd : 0)
@@ -740,6 +745,10 @@ public sealed class EmulatorVcpu<TPolicy>
     /// <summary>N1: HPMN clamped to N. Hyp ranges, HPME, HPMD and HLP change: re-derive everything.</summary>
     private void WriteMdcr(ulong value)
     {
+        if (MdcrPmuFieldsRes0)
+        {
+            return;
+        }
         hpmn = Math.Min(value & MdcrFields.Hpmn, (ulong)counters);
         hpme = (value & MdcrFields.Hpme) != 0;
         hpmd = (value & MdcrFields.Hpmd) != 0;
