@@ -13,12 +13,22 @@ public static class HostLog
     /// <summary>Lines of a splat shown in a disagreement.</summary>
     public const int ShownLines = 6;
 
-    /// <summary>The comparison with the H1 verdict added: a mismatch at the scenario's last step when the host logged a splat.</summary>
-    public static ProjectedComparison Verdict(Scenario scenario, ProjectedComparison comparison, IReadOnlyList<string> splat)
+    /// <summary>
+    /// The comparison with the H1 verdict added: a mismatch at the scenario's last step when the host
+    /// logged a splat, unless the splat is a known deviation (the ledger's <c>splat</c> words)
+    /// expected of this kernel or named by the scenario: then the scenario "shows" it.
+    /// </summary>
+    public static ProjectedComparison Verdict(Scenario scenario, ProjectedComparison comparison, IReadOnlyList<string> splat, DeviationSet expected)
     {
         if (splat.Count == 0)
         {
             return comparison;
+        }
+        var known = DeviationLedger.All.FirstOrDefault(d =>
+            (expected.Contains(d.Id) || scenario.Setup.Deviations.Contains(d.Id)) && d.Matches(splat));
+        if (known is not null)
+        {
+            return comparison with { Shows = comparison.Shows.Union(new DeviationSet([known.Id])) };
         }
         var last = scenario.Steps.Count - 1;
         var line = last >= 0 ? scenario.Steps[last].Line : 0;

@@ -78,7 +78,7 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
 
     public ProjectedComparison Compare(Scenario scenario, Execution actual) =>
         HostLog.Verdict(scenario, DeviationJudge.Judge(scenario, actual, ExpectedDeviations, Name),
-            splats.TryGetValue(actual, out var splat) ? splat : []);
+            splats.TryGetValue(actual, out var splat) ? splat : [], ExpectedDeviations);
 
     public ProjectedComparison CompareWithExpectations(Scenario scenario, Execution actual) =>
         KernelProjection.Compare(scenario, actual, Name, fileExpectations: true);

@@ -75,6 +75,6 @@ public static class DeviationLedger
         var kernels = Words("kernels");
         var profiles = Words("profiles").Select(Profile).ToList();
         return new KnownDeviation(id, rules, summary, kernels, profiles,
-            Field("code"), Field("first-seen"), Field("upstream"), Field("repro"));
+            Field("code"), Field("first-seen"), Field("upstream"), Field("repro"), block.GetValueOrDefault("splat"));
     }
 }

@@ -10,6 +10,10 @@ namespace PmuConformance.Scenarios;
 /// <param name="FirstSeen">When and how the suite found it.</param>
 /// <param name="Upstream">Fix status upstream.</param>
 /// <param name="Repro">The corpus file that shows it.</param>
+/// <param name="Splat">
+/// For a deviation of H1 (a host-log splat), words that identify its splat (any one of them in its
+/// lines: functions of its call trace); null for deviations the model can switch on.
+/// </param>
 public sealed record KnownDeviation(
     string Id,
     IReadOnlyList<string> Rules,
@@ -19,4 +23,13 @@ public sealed record KnownDeviation(
     string Code,
     string FirstSeen,
     string Upstream,
-    string Repro);
+    string Repro,
+    string? Splat = null);
+
+public static class KnownDeviationSplats
+{
+    /// <summary>Whether a host-log splat is this deviation's (H1 deviations only).</summary>
+    public static bool Matches(this KnownDeviation deviation, IReadOnlyList<string> splat) =>
+        deviation.Splat is { } words
+        && words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(word => splat.Any(line => line.Contains(word, StringComparison.Ordinal)));
+}
