@@ -1,4 +1,5 @@
 using PmuConformance.Scenarios;
+using static PmuConformance.ReferenceModel.DeviationSwitches;
 
 namespace PmuConformance.ReferenceModel;
 
@@ -127,17 +128,6 @@ public sealed class ModelVcpu
 
     // ---------------------------------------------------------------- userspace access (section 9c)
 
-    /// <summary>KD4 (6.12): SET_ONE_REG of the SET/CLR encodings sets or clears bits like a guest write.</summary>
-    public const string SetClrActLikeGuestWrites = "KD4";
-
-    /// <summary>KD5 (6.1): SET_ONE_REG stores PMCNTEN/PMINTEN/PMOVS unmasked.</summary>
-    public const string UnmaskedCounterSets = "KD5";
-
-    /// <summary>KD6 (all three): SET_ONE_REG stores PMEVTYPER, PMCCFILTR and PMSELR unmasked.</summary>
-    public const string UnmaskedTypeStores = "KD6";
-
-    /// <summary>KD7 (all three): SET_ONE_REG of PMCR keeps P and C (and on 7.2 LP below V3P5).</summary>
-    public const string PmcrResetBitsKept = "KD7";
 
     /// <summary>
     /// V1: KVM_GET_ONE_REG returns what the guest would read (section 9). Proposed details (observed
@@ -326,11 +316,20 @@ public sealed class ModelVcpu
         {
             return; // KD5 (6.1): bits of unimplemented counters that SET_ONE_REG stored stay readable
         }
-        enableSet &= ImplementedCounters();
-        interruptSet &= ImplementedCounters();
-        overflowSet &= ImplementedCounters();
+        var kept = ReloadKeeps();
+        enableSet &= kept;
+        interruptSet &= kept;
+        overflowSet &= kept;
         ProgramEnabledCounters(ImplementedCounters());
     }
+
+    /// <summary>
+    /// R3: a reload keeps the bits of the implemented counters. Deviation KD10 (7.2): outside vEL2 a
+    /// nested vCPU's reload trims to the counters it sees there, [0, HPMN), so a PMCR.E change at vEL1
+    /// clears the guest hypervisor's hyp-counter bits for good.
+    /// </summary>
+    private ulong ReloadKeeps() =>
+        vm.Shows(ReloadTrimsHypCounters) ? CountersBelow(VisibleCounters()) | Bit(Cycle) : ImplementedCounters();
 
     /// <summary>
     /// KD3 bookkeeping: KVM creates a counter's perf event, and so fixes its sample period, when the
@@ -339,7 +338,7 @@ public sealed class ModelVcpu
     /// </summary>
     private void ProgramCounter(int i)
     {
-        if (vm.Shows("KD3"))
+        if (vm.Shows(OverflowWidthFixedWhenProgrammed))
         {
             programmedOverflowAt64[i] = Is64Bit(i) && Has64BitOverflow(i);
         }
@@ -347,7 +346,7 @@ public sealed class ModelVcpu
 
     private void ProgramEnabledCounters(ulong mask)
     {
-        if (!vm.Shows("KD3"))
+        if (!vm.Shows(OverflowWidthFixedWhenProgrammed))
         {
             return;
         }
@@ -787,11 +786,11 @@ public sealed class ModelVcpu
     /// </summary>
     private bool HardwareOverflowAt64(int i)
     {
-        if (i == Cycle && vm.Shows("KD8"))
+        if (i == Cycle && vm.Shows(CycleCounterIgnoresLc))
         {
             return true;
         }
-        return vm.Shows("KD3") && programmedOverflowAt64[i] is { } programmed ? programmed : OverflowAt64(i);
+        return vm.Shows(OverflowWidthFixedWhenProgrammed) && programmedOverflowAt64[i] is { } programmed ? programmed : OverflowAt64(i);
     }
 
     /// <summary>C7: an even counter below 30 without 64-bit overflow feeds its odd neighbour.</summary>

@@ -1,4 +1,5 @@
 using PmuConformance.Scenarios;
+using static PmuConformance.ReferenceModel.DeviationSwitches;
 
 namespace PmuConformance.ReferenceModel;
 
@@ -310,7 +311,7 @@ public sealed class ModelVm : ISimulatedVm
         {
             return Outcome.Error(Errno.EINVAL);
         }
-        if (HasRun && !Shows("KD1"))
+        if (HasRun && !Shows(SetNrCountersAfterRun))
         {
             Rules.Cite("L2");
             return Outcome.Error(Errno.EBUSY);
@@ -424,7 +425,7 @@ public sealed class ModelVm : ISimulatedVm
     private Outcome Run(ModelVcpu vcpu)
     {
         Rules.Cite("L1");
-        if (!RunAttempted && Shows("KD2"))
+        if (!RunAttempted && Shows(FailedRunFixesPmuVisibility))
         {
             // Deviation KD2 (7.2): the first KVM_RUN attempt fixes the trap set before INIT is
             // checked, so even a run that fails with EINVAL decides whether the PMU is hidden.
@@ -440,7 +441,7 @@ public sealed class ModelVm : ISimulatedVm
         {
             Rules.Cite("L2");
             Rules.Cite("P5"); // PMCEID is constant from here on
-            if (!Shows("KD2"))
+            if (!Shows(FailedRunFixesPmuVisibility))
             {
                 FixPmuVisibility();
             }

@@ -168,7 +168,7 @@ public sealed class RejectedCallsChangeNothing(ITarget? subject = null) : ModelC
 
     protected override Comparison? Derive(Scenario scenario, Execution transcript)
     {
-        var runsMatter = scenario.Setup.Deviations.Contains("KD2");
+        var runsMatter = scenario.Setup.Deviations.Contains(PmuConformance.ReferenceModel.DeviationSwitches.FailedRunFixesPmuVisibility);
         bool Refused(int i) => scenario.Steps[i].Step is UserspaceStep step
             && !(step is RunStep && runsMatter)
             && transcript.Outcomes[i].Kind == OutcomeKind.Errno;
