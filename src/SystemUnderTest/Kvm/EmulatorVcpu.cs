@@ -560,6 +560,10 @@ public sealed class EmulatorVcpu<TPolicy>
     /// <summary>N1 (nested VMs only reach this): HPMN clamped to N, as a vEL2 write.</summary>
     private void WriteMdcrFromUserspace(ulong value)
     {
+        if (MdcrPmuFieldsRes0)
+        {
+            return; // N1, E3: RES0 while the VM offers no PMUv3, as for a vEL2 write
+        }
         hpmn = Math.Min(value & MdcrFields.Hpmn, (ulong)vm.Counters);
         hpme = (value & MdcrFields.Hpme) != 0;
         hpmd = (value & MdcrFields.Hpmd) != 0;
