@@ -30,7 +30,7 @@ public static class CheckCommand
         var seconds = new Option<double?>("--seconds") { Description = $"Stop after this many seconds (default {DefaultSeconds})" };
         var seed = new Option<string?>("--seed")
         {
-            Description = "A master seed (number), or a replay token seed:gamma:size printed by a failure",
+            Description = "A master seed (number), or a replay token printed by a failure: seed:gamma:size (hex), or FsCheck's (seed,gamma,size)",
         };
         var coverage = new Option<bool>("--coverage") { Description = "Print the rule-id and edge-class distribution table" };
         var defects = new Option<bool>("--defects")
@@ -126,7 +126,7 @@ public static class CheckCommand
             }
             else
             {
-                problem = $"--seed: '{seedText}' is neither a number nor a replay token seed:gamma:size";
+                problem = $"--seed: '{seedText}' is neither a number nor a replay token (seed:gamma:size or FsCheck's (seed,gamma,size))";
                 return null;
             }
         }
