@@ -32,6 +32,10 @@ public static class CheckCommand
         {
             Description = "A master seed (number), or a replay token printed by a failure: seed:gamma:size (hex), or FsCheck's (seed,gamma,size)",
         };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "i/n: check only shard i (from 0) of n of the master seed's cases (nightly runs on n machines; use the same --seed on all)",
+        };
         var coverage = new Option<bool>("--coverage") { Description = "Print the rule-id and edge-class distribution table" };
         var defects = new Option<bool>("--defects")
         {
@@ -43,7 +47,7 @@ public static class CheckCommand
             + "Exit codes: 0 no divergence, 1 divergence found (repro printed and written to findings/), 2 usage error.\n"
             + "With --defects: 0 every defect variant caught, 1 some variant not caught, 2 usage error.")
         {
-            target, cases, seconds, seed, coverage, defects,
+            target, cases, seconds, seed, shard, coverage, defects,
         };
         command.SetAction(parse =>
         {
@@ -52,17 +56,17 @@ public static class CheckCommand
             {
                 return parse.GetResult(target) is { Implicit: false } || parse.GetValue(coverage)
                     ? Usage(io.Error, "--defects runs every emulator:<defect> target; it takes no --target or --coverage")
-                    : RunDefects(parse.GetValue(cases), parse.GetValue(seconds), parse.GetValue(seed), io.Output, io.Error);
+                    : RunDefects(parse.GetValue(cases), parse.GetValue(seconds), parse.GetValue(seed), parse.GetValue(shard), io.Output, io.Error);
             }
-            return Run(parse.GetValue(target)!, parse.GetValue(cases), parse.GetValue(seconds), parse.GetValue(seed),
+            return Run(parse.GetValue(target)!, parse.GetValue(cases), parse.GetValue(seconds), parse.GetValue(seed), parse.GetValue(shard),
                 parse.GetValue(coverage), io.Output, io.Error);
         });
         return command;
     }
 
-    private static int Run(string targetName, long? cases, double? seconds, string? seedText, bool printCoverage, TextWriter output, TextWriter error)
+    private static int Run(string targetName, long? cases, double? seconds, string? seedText, string? shardText, bool printCoverage, TextWriter output, TextWriter error)
     {
-        if (Settings(cases, seconds, seedText, error, out var problem) is not { } settings)
+        if (Settings(cases, seconds, seedText, shardText, error, out var problem) is not { } settings)
         {
             return Usage(error, problem!);
         }
@@ -96,7 +100,7 @@ public static class CheckCommand
     }
 
     /// <summary>The engine settings of the options, or null with the usage error.</summary>
-    private static EngineSettings? Settings(long? cases, double? seconds, string? seedText, TextWriter error, out string? problem)
+    private static EngineSettings? Settings(long? cases, double? seconds, string? seedText, string? shardText, TextWriter error, out string? problem)
     {
         problem = null;
         if (cases is not null && seconds is not null)
@@ -114,6 +118,15 @@ public static class CheckCommand
             FindingsDirectory = Findings.DefaultDirectory(),
             Progress = progress => error.WriteLine(progress),
         };
+        if (shardText is not null)
+        {
+            if (!Shard.TryParse(shardText, out var shard))
+            {
+                problem = $"--shard: '{shardText}' is not i/n with 0 <= i < n";
+                return null;
+            }
+            settings = settings with { Shard = shard! };
+        }
         if (seedText is not null)
         {
             if (ReplayToken.TryParse(seedText, out var token))
@@ -141,9 +154,9 @@ public static class CheckCommand
     /// defect as it finishes. No repro files are written (fifteen per run would bury findings/): the
     /// footer says how to get one, since the same seed finds the same counterexample again.
     /// </summary>
-    private static int RunDefects(long? cases, double? seconds, string? seedText, TextWriter output, TextWriter error)
+    private static int RunDefects(long? cases, double? seconds, string? seedText, string? shardText, TextWriter output, TextWriter error)
     {
-        if (Settings(cases, seconds, seedText, error, out var problem) is not { } settings)
+        if (Settings(cases, seconds, seedText, shardText, error, out var problem) is not { } settings)
         {
             return Usage(error, problem!);
         }

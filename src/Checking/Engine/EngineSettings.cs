@@ -15,6 +15,13 @@ public sealed record EngineSettings
     /// <summary>Replays exactly one case, from a token a failure report printed (see <see cref="ReplayToken"/>).</summary>
     public ReplayToken? Replay { get; init; }
 
+    /// <summary>
+    /// Which part of the master seed's case sequence this run checks: shard i of n runs FsCheck rounds
+    /// i, i+n, i+2n... (each round seeded from the master seed and its number), so n machines with
+    /// the same seed check disjoint, reproducible ranges and together the rounds one machine would.
+    /// </summary>
+    public Shard Shard { get; init; } = Shard.Whole;
+
     /// <summary>Cases per FsCheck run; sizes sweep from small to large within each run.</summary>
     public int RoundSize { get; init; } = 200;
 
@@ -47,6 +54,30 @@ public sealed record EngineSettings
             total = s;
         }
         return settings with { Duration = TimeSpan.FromSeconds(total * share) };
+    }
+}
+
+/// <summary>Shard <see cref="Index"/> (from 0) of <see cref="Count"/>, written <c>i/n</c> on the command line.</summary>
+public sealed record Shard(int Index, int Count)
+{
+    public static readonly Shard Whole = new(0, 1);
+
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Index}/{Count}");
+
+    /// <summary>Parses <c>i/n</c> with 0 &lt;= i &lt; n.</summary>
+    public static bool TryParse(string text, out Shard? shard)
+    {
+        shard = null;
+        var parts = text.Split('/');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            && count > 0 && index < count)
+        {
+            shard = new Shard(index, count);
+            return true;
+        }
+        return false;
     }
 }
 

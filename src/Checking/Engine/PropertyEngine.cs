@@ -50,7 +50,8 @@ public static class PropertyEngine
             var property = Prop.ForAll(arbitrary, (Func<Scenario, bool>)Evaluate);
             var runner = new CapturingRunner();
             clock.Start();
-            for (var round = 0UL; !BudgetSpent(); round++)
+            var shard = settings.Shard;
+            for (var round = (ulong)shard.Index; !BudgetSpent(); round += (ulong)shard.Count)
             {
                 Check.One(Configuration(round, runner), property);
                 if (runner.Result is TestResult.Failed failure)
