@@ -3,7 +3,7 @@
 # shards, then a merge of the findings (deduplicated by their shrunk .pmu) and of the AFL corpus
 # (afl-cmin). docs/nightly.md explains the one-machine and the many-machine (CI matrix) runs.
 #
-#   scripts/nightly.sh [--shards N] [--seconds S] [--out DIR] [--seed X] [--seeds DIR]
+#   scripts/nightly.sh [--shards N] [--seconds S] [--out DIR] [--seed X] [--seeds DIR] [--target T]
 #       one machine: every job below, shards of a kind side by side, then the merge
 #   scripts/nightly.sh --job afl|check|kernel --shard I [--shards N] [--seconds S] [--out DIR] ...
 #       one shard of one job (a CI matrix cell); its results land under DIR
@@ -12,12 +12,14 @@
 #
 # --seed is the master seed every check shard shares (default: the date, so a night is
 # reproducible and nights differ). --seeds adds inputs for AFL (e.g. last night's merged corpus).
+# --target is what the check shards compare with the model (default emulator; e.g. emulator:<defect>
+# to see findings flow through the merge).
 # Exit codes: 0 nothing found, 1 findings (listed in DIR/merged/findings.txt), 2 set-up error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-shards=2 seconds=600 out=nightly-out job=all shard= seed=$(date -u +%Y%m%d) extra_seeds=
+shards=2 seconds=600 out=nightly-out job=all shard= seed=$(date -u +%Y%m%d) extra_seeds= target=emulator
 kernel_generated=${PMUCONF_NIGHTLY_KERNEL_GENERATED:-300}
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,7 +30,8 @@ while [ $# -gt 0 ]; do
     --shard) shard=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --seeds) extra_seeds=$(realpath "$2"); shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --target) target=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "nightly.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +42,7 @@ fi
 mkdir -p "$out"
 out=$(realpath "$out")
 harness=$root/fuzz/Pmu.Harness/bin/Release/net10.0/pmuconf-fuzz
+harness_afl=$root/fuzz/Pmu.Harness/bin/Release/net10.0/afl/pmuconf-fuzz   # SharpFuzz's probes (fuzz/README.md)
 pmuconf=$root/src/Cli/bin/Release/net10.0/pmuconf
 campaign=$out/afl/differential     # the harness's campaign layout: seeds/, afl/<instance>/, findings/
 
@@ -52,34 +56,34 @@ build() {
 
 instance_name() { if [ "$1" -eq 0 ]; then echo main; else echo "s$1"; fi; }
 
-# One AFL++ instance: shard 0 is the main (-M), the others secondaries (-S). Instances on one
-# machine share the sync folder $campaign/afl and exchange inputs through it; on other machines
-# their queues arrive by copying (docs/nightly.md), which AFL++ then imports the same way.
+# The campaign folder in the harness's layout (pmuconf fuzz uses the same): target, seeds/, afl/.
 afl_prepare() {
   command -v afl-fuzz >/dev/null || { echo "nightly.sh: afl-fuzz missing (apt-get install -y afl++)" >&2; return 2; }
-  mkdir -p "$campaign"
+  mkdir -p "$campaign" "$out/afl"
   echo differential >"$campaign/target"
   [ -d "$campaign/seeds" ] || "$harness" seeds differential --out "$campaign/seeds" --corpora "$root/corpora" >/dev/null
 }
 
+# One AFL++ instance: shard 0 is the main (-M main), the others secondaries (-S s<i>). Instances
+# on one machine share the sync folder $campaign/afl and exchange inputs through it; on other
+# machines their queues arrive by copying (docs/nightly.md), which AFL++ then imports the same way.
+# The harness's afl command sets AFL++ up (environment, -t, -V) and runs its SharpFuzz-instrumented copy.
 afl_shard() {
-  local i=$1 name
+  local i=$1 name seeds=$campaign/seeds
   name=$(instance_name "$i")
-  local seeds=$campaign/seeds
   if [ -n "$extra_seeds" ] && [ -d "$extra_seeds" ]; then
     seeds=$out/afl/seeds-$name
     mkdir -p "$seeds"
     cp -n "$campaign"/seeds/* "$extra_seeds"/* "$seeds"/ 2>/dev/null || true
   fi
   log "afl shard $i ($name): ${seconds}s"
-  local role=-S
-  [ "$i" -eq 0 ] && role=-M
-  AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-  AFL_TRY_AFFINITY=1 AFL_AUTORESUME=1 AFL_FORKSRV_INIT_TMOUT=60000 \
-    afl-fuzz "$role" "$name" -i "$seeds" -o "$campaign/afl" -t 1000 -V "$seconds" \
-      -- "$harness" afl-target differential --max-len 1024 >"$out/afl/$name.log" 2>&1 || {
-    echo "nightly.sh: afl-fuzz $name failed, see $out/afl/$name.log" >&2; tail -5 "$out/afl/$name.log" >&2; return 2; }
-  grep -E '^(execs_done|execs_per_sec|edges_found|saved_crashes|saved_hangs)' "$campaign/afl/$name/fuzzer_stats" | tr -s ' ' | paste -sd' ' | sed "s/^/[nightly] $name: /"
+  "$harness" afl differential --out "$campaign/afl" --seeds "$seeds" --jobs 1 --first-instance "$i" \
+    --max-time "$seconds" --max-len 1024 >"$out/afl/$name.log" 2>&1 || {
+    local code=$?
+    # 3: AFL++ saved crashes or hangs (the report step decodes them); anything else is a set-up error.
+    [ $code -eq 3 ] || { echo "nightly.sh: afl shard $i failed (exit $code), see $out/afl/$name.log" >&2; tail -5 "$out/afl/$name.log" >&2; return 2; }
+  }
+  grep -E "^  $name: " "$out/afl/$name.log" | sed 's/^  /[nightly] /'
 }
 
 # The harness's report step turns AFL's raw crashes and hangs into shrunk .pmu repros.
@@ -93,7 +97,7 @@ check_shard() {
   local i=$1 code=0
   log "check shard $i/$shards: ${seconds}s, master seed $seed"
   mkdir -p "$out/findings/check-$i"
-  PMUCONF_FINDINGS=$out/findings/check-$i "$pmuconf" check --shard "$i/$shards" --seconds "$seconds" --seed "$seed" \
+  PMUCONF_FINDINGS=$out/findings/check-$i "$pmuconf" check --target "$target" --shard "$i/$shards" --seconds "$seconds" --seed "$seed" \
     >"$out/check-$i.log" 2>"$out/check-$i.progress" || code=$?
   head -1 "$out/check-$i.log"
   [ $code -le 1 ] || { echo "nightly.sh: pmuconf check shard $i failed (exit $code)" >&2; return 2; }
@@ -145,7 +149,7 @@ merge() {
     done
     log "merge: afl-cmin over $(find "$merged/corpus-all" -type f | wc -l) queue inputs from ${#queues[@]} instance(s)"
     AFL_SKIP_BIN_CHECK=1 AFL_FORKSRV_INIT_TMOUT=60000 AFL_MAP_SIZE=65536 \
-      afl-cmin -i "$merged/corpus-all" -o "$merged/corpus" -t 1000 -- "$harness" afl-target differential --max-len 1024 \
+      afl-cmin -i "$merged/corpus-all" -o "$merged/corpus" -t 1000 -- "$harness_afl" afl-target differential --max-len 1024 \
       >"$merged/afl-cmin.log" 2>&1 || { echo "nightly.sh: afl-cmin failed, see $merged/afl-cmin.log" >&2; tail -5 "$merged/afl-cmin.log" >&2; return 2; }
     rm -rf "$merged/corpus-all"
     log "merge: minimised corpus: $(find "$merged/corpus" -type f | wc -l) input(s) in $merged/corpus"

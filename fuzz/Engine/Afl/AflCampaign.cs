@@ -44,7 +44,7 @@ public static partial class AflCampaign
         var instances = new List<AflInstance>();
         try
         {
-            for (int i = 0; i < options.Instances; i++)
+            for (int i = options.FirstInstance; i < options.FirstInstance + options.Instances; i++)
             {
                 string name = i == 0 ? "main" : string.Create(CultureInfo.InvariantCulture, $"s{i}");
                 instances.Add(AflInstance.Start(name, options.AflFuzzPath, AflArguments(harnessExecutable, targetName, options, output, seeds, name), Environment(options), output));

@@ -15,6 +15,12 @@ public sealed record AflOptions
     /// <summary>Number of afl-fuzz instances: one main (-M) and the rest secondaries (-S).</summary>
     public int Instances { get; init; } = 2;
 
+    /// <summary>
+    /// Index of the first instance this launcher starts (0: main). Other machines start the other
+    /// indices against their own copy of the sync folder (scripts/nightly.sh, docs/nightly.md).
+    /// </summary>
+    public int FirstInstance { get; init; }
+
     /// <summary>afl-fuzz's -V: each instance stops after this long.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -14,6 +14,13 @@ internal static class AflTargetProcess
     public static int Run(FuzzTargetDefinition definition, int maxLength)
     {
         SharpFuzzCoverage.UseSink(); // until SharpFuzz attaches AFL's shared memory in the child
+        if (Coverage.InstrumentationInfo.OfLoadedAssemblies().Any)
+        {
+            // AFL++ would see no coverage at all: this copy carries the in-process engine's probes.
+            throw new InvalidOperationException(
+                $"this harness copy carries the in-process engine's probes; afl-fuzz must run the copy in {AflCampaign.SharpFuzzCopyFolder}/");
+        }
+
         Func<Exception, bool> isFinding = definition.IsFinding ?? (_ => true);
         var buffer = new byte[maxLength];
         SharpFuzz.Fuzzer.OutOfProcess.Run(stream =>

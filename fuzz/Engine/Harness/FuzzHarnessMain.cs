@@ -174,6 +174,7 @@ public static class FuzzHarnessMain
             SeedDirectory = settings.Seeds.Count > 0 ? settings.Seeds[0] : null,
             DictionaryFile = dictionary,
             Instances = settings.Jobs,
+            FirstInstance = settings.FirstInstance,
             Duration = TimeSpan.FromSeconds(settings.MaxSeconds ?? 60),
             TimeoutMilliseconds = settings.TimeoutMilliseconds,
             MaxInputLength = settings.MaxLength ?? (1 << 20),

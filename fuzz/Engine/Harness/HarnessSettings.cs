@@ -23,6 +23,7 @@ internal sealed record HarnessSettings
           --timeout-ms <n>     per-execution timeout: a hang (default 1000)
           --max-len <n>        largest input (fuzz default 4096)
           --jobs <n>           afl-fuzz instances (afl; default 2)
+          --first-instance <i> afl: number the instances from i (0 is main, i > 0 is s<i>): one shard of a sync group
           --stop-on-finding    stop at the first new finding (fuzz)
           --no-supervise       fuzz in this process (a crash or hang then ends the run)
         """;
@@ -50,6 +51,8 @@ internal sealed record HarnessSettings
     public int? MaxLength { get; init; }
 
     public int Jobs { get; init; } = 2;
+
+    public int FirstInstance { get; init; }
 
     public bool StopOnFinding { get; init; }
 
@@ -83,6 +86,7 @@ internal sealed record HarnessSettings
                 "--timeout-ms" => settings with { TimeoutMilliseconds = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--max-len" => settings with { MaxLength = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--jobs" => settings with { Jobs = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--first-instance" => settings with { FirstInstance = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--stop-on-finding" => settings with { StopOnFinding = true },
                 "--no-supervise" => settings with { Supervise = false },
                 _ when arg.StartsWith("--", StringComparison.Ordinal) => throw new HarnessUsageException($"unknown option {arg}"),
