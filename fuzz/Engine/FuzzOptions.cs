@@ -1,13 +1,8 @@
-using PmuConformance.Fuzz.Coverage;
-
 namespace PmuConformance.Fuzz.Engine;
 
 /// <summary>Settings of an in-process fuzzing run.</summary>
 public sealed record FuzzOptions
 {
-    /// <summary>The file the instrumenter writes next to a harness, used unless turned off.</summary>
-    public const string DefaultDictionaryFileName = "fuzz.dict";
-
     /// <summary>
     /// Where the run keeps its state: <c>queue/</c> (inputs that found new coverage; a later run
     /// with the same folder resumes from them), <c>findings/</c> (exceptions and hangs, each input
@@ -24,9 +19,6 @@ public sealed record FuzzOptions
     /// <summary>Extra dictionary tokens.</summary>
     public IReadOnlyList<byte[]> DictionaryTokens { get; init; } = [];
 
-    /// <summary>Also load <see cref="DefaultDictionaryFileName"/> from the application folder if it exists.</summary>
-    public bool UseDefaultDictionary { get; init; } = true;
-
     /// <summary>Seed of every random choice: the same seed, target and corpus give the same run.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -41,9 +33,6 @@ public sealed record FuzzOptions
 
     /// <summary>Largest input the mutator produces (longer seeds are truncated).</summary>
     public int MaxInputLength { get; init; } = 4096;
-
-    /// <summary>Coverage map size; at least the size the target was instrumented for.</summary>
-    public int MapSize { get; init; } = CoverageMap.DefaultSize;
 
     /// <summary>An execution running longer than this is a hang (a finding that ends the run).</summary>
     public TimeSpan ExecutionTimeout { get; init; } = TimeSpan.FromSeconds(1);

@@ -6,8 +6,8 @@ namespace PmuConformance.Fuzz.Instrument;
 /// <summary>Outcome for one assembly.</summary>
 internal sealed record AssemblyReport(string Path, bool AlreadyInstrumented, int Methods, int Blocks);
 
-/// <summary>Rewrites one assembly file in place, keeping its symbols, and feeds its constants to the dictionary.</summary>
-internal sealed class AssemblyInstrumenter(CoverageRuntime runtime, InstrumentOptions options, DictionaryCollector dictionary)
+/// <summary>Rewrites one assembly file in place, keeping its symbols.</summary>
+internal sealed class AssemblyInstrumenter(CoverageRuntime runtime, InstrumentOptions options)
 {
     public AssemblyReport Process(string path)
     {
@@ -25,12 +25,6 @@ internal sealed class AssemblyInstrumenter(CoverageRuntime runtime, InstrumentOp
 
         using ModuleDefinition module = ModuleDefinition.ReadModule(path, reading);
         List<MethodDefinition> methods = SelectedMethods(module);
-        // Compiler-written members (record ToString, equality) hold strings no parser compares against.
-        foreach (MethodDefinition method in methods.Where(m => !IsCompilerGenerated(m)))
-        {
-            dictionary.Collect(method.Body);
-        }
-
         // No probes in compiler-written members (auto-property accessors, record equality and
         // printing: their coverage says nothing about the input) nor in methods without branches
         // (one block: that it ran is implied by the caller's block). A probe keeps the JIT from
@@ -38,7 +32,7 @@ internal sealed class AssemblyInstrumenter(CoverageRuntime runtime, InstrumentOp
         List<MethodDefinition> probed = methods.Where(m => !IsCompilerGenerated(m) && BlockFinder.FindStarts(m.Body).Count > 1).ToList();
         bool already = module.AssemblyReferences.Any(r => r.Name == runtime.AssemblyName);
         // Marking an assembly without probes would make engines believe it is instrumented.
-        if (already || options.DictionaryOnly || probed.Count == 0)
+        if (already || probed.Count == 0)
         {
             return new AssemblyReport(path, already, 0, 0);
         }

@@ -9,13 +9,11 @@ internal static class CommandLine
     public const string Usage = """
         usage: PmuConformance.Fuzz.Instrument [options] <assembly.dll>...
           Rewrites each assembly in place with AFL-style edge probes (skipping any that are already
-          instrumented) and optionally writes an AFL dictionary from their constants.
+          instrumented).
         options:
           --map-size <n>       block ids are drawn below n (power of two; default 65536)
-          --dict <file>        write an AFL dictionary (ldstr strings, u8 literals, wide integer constants)
           --include <prefix>   only instrument types in this namespace (and below); repeatable, or a , / ; list
           --exclude <prefix>   never instrument types in this namespace (and below); repeatable
-          --dict-only          write the dictionary but do not rewrite anything
         """;
 
     /// <summary>Returns the options, or null with <paramref name="error"/> set.</summary>
@@ -25,8 +23,6 @@ internal static class CommandLine
         var include = new List<string>();
         var exclude = new List<string>();
         int mapSize = CoverageMap.DefaultSize;
-        string? dictionary = null;
-        bool dictionaryOnly = false;
         error = null;
 
         for (int i = 0; i < args.Count; i++)
@@ -42,17 +38,11 @@ internal static class CommandLine
                     }
 
                     break;
-                case "--dict" when i + 1 < args.Count:
-                    dictionary = args[++i];
-                    break;
                 case "--include" when i + 1 < args.Count:
                     include.AddRange(SplitList(args[++i]));
                     break;
                 case "--exclude" when i + 1 < args.Count:
                     exclude.AddRange(SplitList(args[++i]));
-                    break;
-                case "--dict-only":
-                    dictionaryOnly = true;
                     break;
                 default:
                     if (arg.StartsWith("--", StringComparison.Ordinal))
@@ -82,7 +72,7 @@ internal static class CommandLine
             return null;
         }
 
-        return new InstrumentOptions(assemblies, mapSize, dictionary, new NamespaceFilter(include, exclude), dictionaryOnly);
+        return new InstrumentOptions(assemblies, mapSize, new NamespaceFilter(include, exclude));
     }
 
     // MSBuild hands item lists over as "a;b;c": accept that as well as repeated options.

@@ -11,8 +11,7 @@ if (options is null)
 
 var clock = Stopwatch.StartNew();
 using CoverageRuntime runtime = CoverageRuntime.Load();
-var dictionary = new DictionaryCollector(runtime);
-var instrumenter = new AssemblyInstrumenter(runtime, options, dictionary);
+var instrumenter = new AssemblyInstrumenter(runtime, options);
 foreach (string path in options.Assemblies)
 {
     if (!File.Exists(path))
@@ -26,16 +25,9 @@ foreach (string path in options.Assemblies)
     Console.WriteLine(report switch
     {
         { AlreadyInstrumented: true } => $"fuzz-instrument: {name}: already instrumented, left as is",
-        _ when options.DictionaryOnly => $"fuzz-instrument: {name}: dictionary only",
         { Methods: 0 } => $"fuzz-instrument: warning: {name}: no method matches the namespace filter, left as is",
         _ => $"fuzz-instrument: {name}: {report.Blocks} probes in {report.Methods} methods (map {options.MapSize})",
     });
-}
-
-if (options.DictionaryPath is not null)
-{
-    AflDictionaryWriter.Write(options.DictionaryPath, dictionary.Tokens, options.Assemblies);
-    Console.WriteLine($"fuzz-instrument: {dictionary.Tokens.Count} dictionary tokens -> {options.DictionaryPath}");
 }
 
 Console.WriteLine($"fuzz-instrument: done in {clock.ElapsedMilliseconds} ms");

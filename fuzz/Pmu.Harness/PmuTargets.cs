@@ -9,8 +9,8 @@ namespace PmuConformance.Fuzz.Pmu;
 /// The harness's target names. The differential target runs against the emulator by default;
 /// <c>differential@&lt;target&gt;</c> runs it against any other target pmuconf knows
 /// (<c>emulator:&lt;defect&gt;</c>, via the CLI's <see cref="Targets"/>) or a
-/// <see cref="SelfTestTargets"/> one. The name travels whole to the supervised child, the AFL
-/// forkserver and its workers, so it is all they need to rebuild the target.
+/// <see cref="SelfTestTargets"/> one. The name travels whole to the supervised child and to
+/// SharpFuzz's fork server and its children, so it is all they need to rebuild the target.
 /// </summary>
 public static class PmuTargets
 {

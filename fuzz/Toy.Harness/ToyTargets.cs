@@ -11,10 +11,10 @@ public static class ToyTargets
         Description = "3-byte nested magic compare (ToyBugException)",
     };
 
-    /// <summary>One 32-bit compare: found through the instrumenter's dictionary.</summary>
+    /// <summary>One 32-bit compare: found only with a dictionary holding the constant (--dict).</summary>
     public static FuzzTargetDefinition WideMagic { get; } = new("magic32", Toy.WideMagic.Check)
     {
-        Description = "32-bit magic compare, needs the dictionary (ToyBugException)",
+        Description = "32-bit magic compare, needs a dictionary with the constant (ToyBugException)",
     };
 
     /// <summary>A frame parser; FormatException is an expected rejection, anything else a bug.</summary>

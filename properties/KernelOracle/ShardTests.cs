@@ -1,3 +1,4 @@
+using PmuConformance.Checking.Engine;
 using PmuConformance.KernelOracle;
 using PmuConformance.Scenarios;
 

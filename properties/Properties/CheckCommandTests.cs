@@ -37,6 +37,8 @@ public sealed class CheckCommandTests
     [InlineData("--seed", "not-a-seed", "--cases", "1")]
     [InlineData("--target", "nope", "--cases", "1")]
     [InlineData("--bogus")]
+    [InlineData("--shard", "2/2", "--cases", "1")]
+    [InlineData("--shard", "1", "--cases", "1")]
     public void Usage_errors_exit_2(params string[] args)
     {
         var (code, _, error) = Run(args);
@@ -51,5 +53,22 @@ public sealed class CheckCommandTests
         code.ShouldBe(0);
         output.ShouldContain("rule ids:");
         output.ShouldContain("edge classes:");
+    }
+
+    [Fact]
+    public void Shards_of_one_seed_check_different_cases_and_shard_0_of_1_is_the_whole_run()
+    {
+        // A defect found at a different case count means a different case sequence.
+        int CasesToFailure(params string[] shard)
+        {
+            var (code, output, _) = Run(["--target", "emulator:swincr-filtered", "--seconds", "60", "--seed", "5", .. shard]);
+            code.ShouldBe(1);
+            return int.Parse(System.Text.RegularExpressions.Regex.Match(output, @"FAILED after (\d+) cases").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var whole = CasesToFailure();
+        CasesToFailure("--shard", "1/1").ShouldBe(whole);
+        CasesToFailure("--shard", "1/2").ShouldBe(whole); // shard 1 starts with round 0, as the whole run does
+        CasesToFailure("--shard", "2/2").ShouldNotBe(whole);
     }
 }

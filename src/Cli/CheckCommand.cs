@@ -30,7 +30,7 @@ public static class CheckCommand
         var seconds = new Option<double?>("--seconds") { Description = $"Stop after this many seconds (default {DefaultSeconds})" };
         var seed = new Option<string?>("--seed")
         {
-            Description = "A master seed (number), or a replay token seed:gamma:size printed by a failure",
+            Description = "A master seed (number), or a replay token printed by a failure: seed:gamma:size (hex), or FsCheck's (seed,gamma,size)",
         };
         var coverage = new Option<bool>("--coverage") { Description = "Print the rule-id and edge-class distribution table" };
         var defects = new Option<bool>("--defects")
@@ -40,7 +40,8 @@ public static class CheckCommand
         };
         var shard = new Option<string?>("--shard")
         {
-            Description = "With --target kernel:<K>: run only part i of n (i/n) of the generated cases (case k in part k mod n + 1) and write a results file",
+            Description = "i/n (1 <= i <= n): check only part i of the master seed's cases (case or engine round k in part k mod n + 1; "
+                + "n machines, the same --seed on all); with --target kernel:<K> also write a results file",
         };
         var results = new Option<string?>("--results")
         {
@@ -69,10 +70,6 @@ public static class CheckCommand
                 {
                     return Usage(io.Error, shardError!);
                 }
-                if (!parse.GetValue(target)!.StartsWith(KernelTarget.Prefix, StringComparison.Ordinal))
-                {
-                    return Usage(io.Error, "--shard splits the generated cases of a kernel target (--target kernel:<K>)");
-                }
                 if (parse.GetValue(seed) is null)
                 {
                     return Usage(io.Error, "--shard needs --seed: every shard of a run must generate the same cases");
@@ -91,6 +88,7 @@ public static class CheckCommand
         {
             return Usage(error, problem!);
         }
+        settings = settings with { Shard = shard };
         if (Targets.Resolve(targetName, out var unknown) is not { } target)
         {
             return Usage(error, unknown!);
@@ -157,7 +155,7 @@ public static class CheckCommand
             }
             else
             {
-                problem = $"--seed: '{seedText}' is neither a number nor a replay token seed:gamma:size";
+                problem = $"--seed: '{seedText}' is neither a number nor a replay token (seed:gamma:size or FsCheck's (seed,gamma,size))";
                 return null;
             }
         }

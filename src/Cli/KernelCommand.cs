@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PmuConformance.Checking.Engine;
 using PmuConformance.KernelOracle;
 using PmuConformance.Scenarios;
 

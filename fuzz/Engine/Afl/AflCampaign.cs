@@ -7,11 +7,24 @@ namespace PmuConformance.Fuzz.Engine;
 
 /// <summary>
 /// Launches afl-fuzz against a harness executable: one main instance (-M main) and
-/// <see cref="AflOptions.Instances"/>-1 secondaries (-S s1, s2, ...), each fuzzing the harness's
-/// supervised forkserver, and summarises their statistics while they run.
+/// <see cref="AflOptions.Instances"/>-1 secondaries (-S s1, s2, ...), each running the harness's
+/// target under SharpFuzz's out-of-process fork server (<c>afl-target</c>), sharing one sync folder,
+/// and summarises their statistics while they run.
 /// </summary>
 public static partial class AflCampaign
 {
+    /// <summary>Beside a harness, the copy whose assemblies SharpFuzz instrumented (fuzz/Instrument.targets).</summary>
+    public const string SharpFuzzCopyFolder = "afl";
+
+    /// <summary>The SharpFuzz-instrumented copy of <paramref name="harnessExecutable"/>, which afl-fuzz runs.</summary>
+    public static string SharpFuzzCopyOf(string harnessExecutable)
+    {
+        string copy = Path.Combine(Path.GetDirectoryName(harnessExecutable)!, SharpFuzzCopyFolder, Path.GetFileName(harnessExecutable));
+        return File.Exists(copy)
+            ? copy
+            : throw new InvalidOperationException($"{copy} is missing: the harness must import fuzz/Instrument.targets, which makes that copy");
+    }
+
     /// <summary>Runs the campaign until every instance stops (-V elapsed) or cancellation.</summary>
     /// <param name="harnessExecutable">The harness's native launcher (not "dotnet x.dll"); see <see cref="SelfCommand.Executable"/>.</param>
     /// <param name="targetName">The target the harness exposes under this name.</param>
@@ -31,7 +44,7 @@ public static partial class AflCampaign
         var instances = new List<AflInstance>();
         try
         {
-            for (int i = 0; i < options.Instances; i++)
+            for (int i = options.FirstInstance; i < options.FirstInstance + options.Instances; i++)
             {
                 string name = i == 0 ? "main" : string.Create(CultureInfo.InvariantCulture, $"s{i}");
                 instances.Add(AflInstance.Start(name, options.AflFuzzPath, AflArguments(harnessExecutable, targetName, options, output, seeds, name), Environment(options), output));
@@ -88,10 +101,7 @@ public static partial class AflCampaign
     }
 
     private static List<AflInstanceStatistics> ReadStatistics(List<AflInstance> instances, string output) =>
-        [.. instances.Select(i => AflInstanceStatistics.Read(Path.Combine(output, i.Name), HarnessStatisticsPath(output, i.Name))).OfType<AflInstanceStatistics>()];
-
-    // In the sync folder, not the instance folder (afl-fuzz owns that); dot names are not synced.
-    private static string HarnessStatisticsPath(string output, string instance) => Path.Combine(output, $".{instance}.harness_stats");
+        [.. instances.Select(i => AflInstanceStatistics.Read(Path.Combine(output, i.Name))).OfType<AflInstanceStatistics>()];
 
     private static List<string> AflArguments(
         string harness, string target, AflOptions options, string output, string seeds, string name)
@@ -111,11 +121,8 @@ public static partial class AflCampaign
 
         arguments.AddRange(
         [
-            "--", harness, HarnessCommands.AflForkServer, target,
-            "--map-size", options.MapSize.ToString(CultureInfo.InvariantCulture),
+            "--", harness, HarnessCommands.AflTarget, target,
             "--max-len", options.MaxInputLength.ToString(CultureInfo.InvariantCulture),
-            "--stats-file", HarnessStatisticsPath(output, name),
-            .. options.HarnessArguments,
         ]);
         return arguments;
     }
@@ -130,14 +137,9 @@ public static partial class AflCampaign
             ["AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES"] = "1", // core_pattern is not ours to change
             ["AFL_TRY_AFFINITY"] = "1",             // bind a free core if any, but never refuse to start
             ["AFL_AUTORESUME"] = "1",               // an existing output folder is resumed
-            ["AFL_MAP_SIZE"] = options.MapSize.ToString(CultureInfo.InvariantCulture),
+            ["AFL_MAP_SIZE"] = SharpFuzzCoverage.MapSize.ToString(CultureInfo.InvariantCulture),
             ["AFL_FORKSRV_INIT_TMOUT"] = "60000",  // .NET start-up plus JIT on a busy machine
         };
-        if (options.DictionaryFile is not null)
-        {
-            environment["AFL_NO_AUTODICT"] = "1";
-        }
-
         foreach ((string key, string value) in options.Environment)
         {
             environment[key] = value;

@@ -66,7 +66,7 @@ internal sealed class AflInstance : IDisposable
     {
         if (!_process.HasExited)
         {
-            Native.Kill(_process.Id, Native.SigInt);
+            Harness.InterruptSignal.Interrupt(_process.Id);
         }
     }
 

@@ -1,5 +1,3 @@
-using PmuConformance.Fuzz.Coverage;
-
 namespace PmuConformance.Fuzz.Engine;
 
 /// <summary>Settings of an afl-fuzz campaign started by <see cref="AflCampaign"/>.</summary>
@@ -11,14 +9,17 @@ public sealed record AflOptions
     /// <summary>afl-fuzz's -i folder; null or empty: a one-byte seed is made in the output folder.</summary>
     public string? SeedDirectory { get; init; }
 
-    /// <summary>
-    /// An AFL dictionary passed with -x (the auto-dictionary is then switched off to avoid
-    /// duplicates). Null: the forkserver sends the harness's dictionary as AFL's auto-dictionary.
-    /// </summary>
+    /// <summary>An AFL dictionary passed with -x; null: none.</summary>
     public string? DictionaryFile { get; init; }
 
     /// <summary>Number of afl-fuzz instances: one main (-M) and the rest secondaries (-S).</summary>
     public int Instances { get; init; } = 2;
+
+    /// <summary>
+    /// Index of the first instance this launcher starts (0: main). Other machines start the other
+    /// indices against their own copy of the sync folder (scripts/nightly.sh, docs/nightly.md).
+    /// </summary>
+    public int FirstInstance { get; init; }
 
     /// <summary>afl-fuzz's -V: each instance stops after this long.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(10);
@@ -26,10 +27,7 @@ public sealed record AflOptions
     /// <summary>afl-fuzz's -t in milliseconds. Never let AFL choose: its 20 ms default turns GC pauses into hangs.</summary>
     public int TimeoutMilliseconds { get; init; } = 1000;
 
-    /// <summary>Coverage map size announced to afl-fuzz (and AFL_MAP_SIZE).</summary>
-    public int MapSize { get; init; } = CoverageMap.DefaultSize;
-
-    /// <summary>Largest input a worker reads (AFL's own cap is 1 MiB).</summary>
+    /// <summary>Largest input the target process reads (AFL's own cap is 1 MiB).</summary>
     public int MaxInputLength { get; init; } = 1 << 20;
 
     /// <summary>The afl-fuzz executable.</summary>
@@ -37,9 +35,6 @@ public sealed record AflOptions
 
     /// <summary>Extra environment variables for afl-fuzz (and so the harness processes).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Extra arguments for the harness's forkserver command (e.g. --dict files for the auto-dictionary).</summary>
-    public IReadOnlyList<string> HarnessArguments { get; init; } = [];
 
     /// <summary>How often progress is reported.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -4,43 +4,70 @@ namespace PmuConformance.Fuzz.Engine;
 
 /// <summary>One afl-fuzz instance's numbers.</summary>
 /// <param name="Name">Instance name (main, s1, ...).</param>
-/// <param name="ExecutionsPerSecond">Recent rate, from the harness's forkserver (AFL's execs_per_sec once the run is over).</param>
+/// <param name="ExecutionsPerSecond">Executions per second (plot_data's recent rate, else the run's average).</param>
 /// <param name="Executions">Executions so far.</param>
-/// <param name="Edges">AFL's edges_found. afl-fuzz 4.04c updates it once a minute and at exit, so it lags.</param>
+/// <param name="Edges">AFL's edges_found.</param>
 /// <param name="CorpusSize">Files in the instance's queue/ folder.</param>
 /// <param name="Crashes">Files in the instance's crashes/ folder.</param>
 /// <param name="Hangs">Files in the instance's hangs/ folder.</param>
-/// <param name="WorkerRestarts">Workers the forkserver replaced after they died (crash, StackOverflow, timeout kill).</param>
 public sealed record AflInstanceStatistics(
-    string Name, double ExecutionsPerSecond, long Executions, int Edges, int CorpusSize, int Crashes, int Hangs, long WorkerRestarts)
+    string Name, double ExecutionsPerSecond, long Executions, int Edges, int CorpusSize, int Crashes, int Hangs)
 {
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Name}: {ExecutionsPerSecond:F0}/s, execs {Executions}, edges {Edges}, corpus {CorpusSize}, crashes {Crashes}, hangs {Hangs}, worker restarts {WorkerRestarts}");
+        $"{Name}: {ExecutionsPerSecond:F0}/s, execs {Executions}, edges {Edges}, corpus {CorpusSize}, crashes {Crashes}, hangs {Hangs}");
 
-    /// <summary>Reads an instance folder and the harness's live counters; null while neither exists.</summary>
-    public static AflInstanceStatistics? Read(string instanceFolder, string harnessStatistics)
+    /// <summary>
+    /// Reads an instance folder; null until afl-fuzz wrote anything. afl-fuzz 4.04c rewrites
+    /// fuzzer_stats about once a minute (and at exit) but appends to plot_data every 5 s, so the
+    /// fresher of the two gives the live numbers.
+    /// </summary>
+    public static AflInstanceStatistics? Read(string instanceFolder)
     {
         Dictionary<string, string>? afl = ReadKeyValues(Path.Combine(instanceFolder, "fuzzer_stats"));
-        Dictionary<string, string>? harness = ReadKeyValues(harnessStatistics);
-        if (afl is null && harness is null)
+        Dictionary<string, string>? plot = LastPlotLine(Path.Combine(instanceFolder, "plot_data"));
+        if (afl is null && plot is null)
         {
             return null;
         }
 
-        long aflExecutions = Long(afl, "execs_done");
-        long harnessExecutions = Long(harness, "execs_done");
-        // After afl-fuzz exits its own final numbers are complete; while it runs, the harness's are fresh.
-        bool aflIsCurrent = aflExecutions >= harnessExecutions;
+        bool plotIsFresher = Long(plot, "total_execs") > Long(afl, "execs_done");
         return new AflInstanceStatistics(
             Path.GetFileName(instanceFolder),
-            aflIsCurrent ? Double(afl, "execs_per_sec") : Double(harness, "execs_per_sec"),
-            Math.Max(aflExecutions, harnessExecutions),
-            (int)Long(afl, "edges_found"),
+            plotIsFresher ? Double(plot, "execs_per_sec") : AverageRate(afl),
+            plotIsFresher ? Long(plot, "total_execs") : Long(afl, "execs_done"),
+            (int)Math.Max(Long(afl, "edges_found"), Long(plot, "edges_found")),
             CountInputs(Path.Combine(instanceFolder, "queue")),
             CountInputs(Path.Combine(instanceFolder, "crashes")),
-            CountInputs(Path.Combine(instanceFolder, "hangs")),
-            Long(harness, "worker_restarts"));
+            CountInputs(Path.Combine(instanceFolder, "hangs")));
+    }
+
+    /// <summary>
+    /// execs_done / run_time: fuzzer_stats' own execs_per_sec is a recent rate that is meaningless
+    /// in the copy afl-fuzz writes right after calibration (hundreds of thousands per second).
+    /// </summary>
+    private static double AverageRate(Dictionary<string, string>? afl) =>
+        Long(afl, "run_time") is > 0 and var seconds ? (double)Long(afl, "execs_done") / seconds : 0;
+
+    /// <summary>plot_data's last row by its header's column names ("# relative_time, cycles_done, ...").</summary>
+    private static Dictionary<string, string>? LastPlotLine(string path)
+    {
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            string[] lines = File.ReadAllLines(path);
+            string[] header = lines.FirstOrDefault(l => l.StartsWith('#'))?.TrimStart('#').Split(',', StringSplitOptions.TrimEntries) ?? [];
+            string[] last = lines.LastOrDefault(l => !l.StartsWith('#') && l.Length > 0)?.Split(',', StringSplitOptions.TrimEntries) ?? [];
+            return last.Length == 0 ? null : header.Zip(last).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, string>? ReadKeyValues(string path)

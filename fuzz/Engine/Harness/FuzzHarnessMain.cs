@@ -9,8 +9,8 @@ namespace PmuConformance.Fuzz.Engine;
 /// <summary>
 /// The whole command line of a fuzz harness executable. A harness's Main is one line,
 /// <c>return FuzzHarnessMain.Run(args, targets);</c>, and the same executable then serves as
-/// in-process fuzzer (and its supervisor), AFL launcher, AFL forkserver, AFL worker and
-/// reproducer. Run it without arguments for the usage text.
+/// in-process fuzzer (and its supervisor), AFL launcher, the process afl-fuzz runs (SharpFuzz's
+/// out-of-process fork server) and reproducer. Run it without arguments for the usage text.
 /// </summary>
 public static class FuzzHarnessMain
 {
@@ -44,6 +44,7 @@ public static class FuzzHarnessMain
 
     private static int RunCommand(string[] args, Func<string, FuzzTargetDefinition?> resolve, IEnumerable<FuzzTargetDefinition> listed)
     {
+        SharpFuzzCoverage.UseSink(); // instrumented code may run before (or without) an engine
         try
         {
             HarnessSettings settings = HarnessSettings.Parse(args);
@@ -66,10 +67,7 @@ public static class FuzzHarnessMain
                 HarnessCommands.Fuzz when settings.Supervise => new SupervisedRunner(settings).Run(),
                 HarnessCommands.Fuzz or HarnessCommands.FuzzChild => FuzzInProcess(definition, settings),
                 HarnessCommands.Afl => RunAfl(settings),
-                HarnessCommands.AflForkServer => AflForkServer.Run(settings.MapSize, Dictionary(settings), WorkerArguments(settings), settings.StatisticsFile),
-                HarnessCommands.AflWorker => TargetThread.Run(() =>
-                    new AflWorker(definition, settings.MapSize, settings.MaxLength ?? (1 << 20))
-                        .Run(settings.ControlPipe ?? throw new HarnessUsageException("--control-pipe missing"), settings.StatusPipe ?? throw new HarnessUsageException("--status-pipe missing"))),
+                HarnessCommands.AflTarget => TargetThread.Run(() => AflTargetProcess.Run(definition, settings.MaxLength ?? (1 << 20))),
                 _ => throw new HarnessUsageException($"unknown command '{settings.Command}'"),
             };
         }
@@ -107,17 +105,28 @@ public static class FuzzHarnessMain
                 return $"threw {e.GetType().Name}";
             }
         });
+        // The in-process copy carries the project's probes, the afl/ copy SharpFuzz's (fuzz/Instrument.targets).
         InstrumentationInfo info = InstrumentationInfo.OfLoadedAssemblies();
+        IReadOnlyList<string> sharpFuzz = SharpFuzzCoverage.InstrumentedAssemblies();
         Console.WriteLine($"target '{definition.Name}' on an empty input: {outcome}");
-        if (!info.Any)
+        if (!info.Any && sharpFuzz.Count == 0)
         {
             Console.WriteLine("no loaded assembly is instrumented: import fuzz/Instrument.targets and list the target assembly in FuzzInstrumentAssembly");
             return HarnessExitCodes.Error;
         }
 
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"instrumented: {string.Join(", ", info.Assemblies)} ({info.BlockCount} probes, map size {info.RequiredMapSize})"));
+        if (info.Any)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"instrumented (in-process engine): {string.Join(", ", info.Assemblies)} ({info.BlockCount} probes, map size {info.RequiredMapSize})"));
+        }
+
+        if (sharpFuzz.Count > 0)
+        {
+            Console.WriteLine($"instrumented by SharpFuzz (AFL++): {string.Join(", ", sharpFuzz)}");
+        }
+
         return HarnessExitCodes.Ok;
     }
 
@@ -128,13 +137,11 @@ public static class FuzzHarnessMain
             OutputDirectory = settings.OutputFolder(""),
             SeedDirectories = settings.Seeds,
             DictionaryFiles = settings.Dictionaries,
-            UseDefaultDictionary = settings.UseDefaultDictionary,
             Seed = settings.Seed,
             MaxDuration = settings.MaxSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             MaxExecutions = settings.MaxExecutions,
             ExecutionTimeout = TimeSpan.FromMilliseconds(settings.TimeoutMilliseconds),
             MaxInputLength = settings.MaxLength ?? 4096,
-            MapSize = settings.MapSize,
             StopOnFirstFinding = settings.StopOnFinding,
         };
         using var signals = new StopSignals();
@@ -161,30 +168,19 @@ public static class FuzzHarnessMain
     private static int RunAfl(HarnessSettings settings)
     {
         string? dictionary = settings.Dictionaries.Count > 0 ? settings.Dictionaries[0] : null;
-        string defaultDictionary = Path.Combine(AppContext.BaseDirectory, FuzzOptions.DefaultDictionaryFileName);
-        if (dictionary is null && settings.UseDefaultDictionary && File.Exists(defaultDictionary))
-        {
-            dictionary = defaultDictionary;
-        }
-
         var options = new AflOptions
         {
             OutputDirectory = settings.OutputFolder("-afl"),
             SeedDirectory = settings.Seeds.Count > 0 ? settings.Seeds[0] : null,
-            DictionaryFile = settings.AutoDictionary ? null : dictionary,
+            DictionaryFile = dictionary,
             Instances = settings.Jobs,
+            FirstInstance = settings.FirstInstance,
             Duration = TimeSpan.FromSeconds(settings.MaxSeconds ?? 60),
             TimeoutMilliseconds = settings.TimeoutMilliseconds,
-            MapSize = settings.MapSize,
             MaxInputLength = settings.MaxLength ?? (1 << 20),
-            HarnessArguments =
-            [
-                .. settings.Dictionaries.SelectMany(file => new[] { "--dict", Path.GetFullPath(file) }),
-                .. settings.UseDefaultDictionary ? Array.Empty<string>() : ["--no-default-dict"],
-            ],
         };
         using var signals = new StopSignals();
-        AflSummary summary = AflCampaign.Run(SelfCommand.Executable, settings.Target!, options, new ConsoleProgress<AflProgress>(), signals.Token);
+        AflSummary summary = AflCampaign.Run(AflCampaign.SharpFuzzCopyOf(SelfCommand.Executable), settings.Target!, options, new ConsoleProgress<AflProgress>(), signals.Token);
         Console.WriteLine(summary);
         summary.Instances.ToList().ForEach(i => Console.WriteLine($"  {i}"));
         foreach (AflFinding finding in summary.Crashes.Concat(summary.Hangs))
@@ -194,23 +190,4 @@ public static class FuzzHarnessMain
 
         return summary.Crashes.Count + summary.Hangs.Count > 0 ? HarnessExitCodes.Findings : HarnessExitCodes.Ok;
     }
-
-    private static IReadOnlyList<byte[]> Dictionary(HarnessSettings settings)
-    {
-        var files = settings.Dictionaries.ToList();
-        string defaultDictionary = Path.Combine(AppContext.BaseDirectory, FuzzOptions.DefaultDictionaryFileName);
-        if (settings.UseDefaultDictionary && File.Exists(defaultDictionary))
-        {
-            files.Add(defaultDictionary);
-        }
-
-        return AflDictionary.Merge(files, []);
-    }
-
-    private static List<string> WorkerArguments(HarnessSettings settings) =>
-    [
-        HarnessCommands.AflWorker, settings.Target!,
-        "--map-size", settings.MapSize.ToString(CultureInfo.InvariantCulture),
-        "--max-len", (settings.MaxLength ?? (1 << 20)).ToString(CultureInfo.InvariantCulture),
-    ];
 }

@@ -21,9 +21,6 @@ public static class HarnessCommands
     /// <summary>Internal: the supervised in-process child.</summary>
     public const string FuzzChild = "fuzz-child";
 
-    /// <summary>Internal: the process afl-fuzz starts.</summary>
-    public const string AflForkServer = "afl-forkserver";
-
-    /// <summary>Internal: the worker the forkserver runs inputs in.</summary>
-    public const string AflWorker = "afl-worker";
+    /// <summary>Internal: the process afl-fuzz starts (SharpFuzz's out-of-process fork server).</summary>
+    public const string AflTarget = "afl-target";
 }

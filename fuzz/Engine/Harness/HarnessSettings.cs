@@ -1,5 +1,4 @@
 using System.Globalization;
-using PmuConformance.Fuzz.Coverage;
 
 namespace PmuConformance.Fuzz.Engine.Harness;
 
@@ -17,16 +16,14 @@ internal sealed record HarnessSettings
         options:
           --out <dir>          output folder (default fuzz-out/<target>[-afl])
           --seeds <dir>        seed folder (repeatable for fuzz)
-          --dict <file>        AFL dictionary (repeatable); fuzz.dict next to the harness is used by default
-          --no-default-dict    do not use fuzz.dict next to the harness
-          --auto-dict          afl: send the dictionary as AFL's auto-dictionary instead of -x
+          --dict <file>        AFL dictionary (repeatable; afl: the first)
           --seed <n>           random seed (fuzz; default 1)
           --max-time <s>       time budget in seconds (fuzz default: none; afl -V default 60)
           --max-execs <n>      execution budget (fuzz)
           --timeout-ms <n>     per-execution timeout: a hang (default 1000)
           --max-len <n>        largest input (fuzz default 4096)
-          --map-size <n>       coverage map size (default 65536)
           --jobs <n>           afl-fuzz instances (afl; default 2)
+          --first-instance <i> afl: number the instances from i (0 is main, i > 0 is s<i>): one shard of a sync group
           --stop-on-finding    stop at the first new finding (fuzz)
           --no-supervise       fuzz in this process (a crash or hang then ends the run)
         """;
@@ -43,10 +40,6 @@ internal sealed record HarnessSettings
 
     public IReadOnlyList<string> Dictionaries { get; init; } = [];
 
-    public bool UseDefaultDictionary { get; init; } = true;
-
-    public bool AutoDictionary { get; init; }
-
     public ulong Seed { get; init; } = 1;
 
     public double? MaxSeconds { get; init; }
@@ -57,19 +50,13 @@ internal sealed record HarnessSettings
 
     public int? MaxLength { get; init; }
 
-    public int MapSize { get; init; } = CoverageMap.DefaultSize;
-
     public int Jobs { get; init; } = 2;
+
+    public int FirstInstance { get; init; }
 
     public bool StopOnFinding { get; init; }
 
     public bool Supervise { get; init; } = true;
-
-    public string? StatisticsFile { get; init; }
-
-    public string? ControlPipe { get; init; }
-
-    public string? StatusPipe { get; init; }
 
     public string OutputFolder(string suffix) => Output ?? Path.Combine("fuzz-out", Target + suffix);
 
@@ -93,20 +80,15 @@ internal sealed record HarnessSettings
                 "--out" => settings with { Output = Value() },
                 "--seeds" => Add(seeds, Value(), settings),
                 "--dict" => Add(dictionaries, Value(), settings),
-                "--no-default-dict" => settings with { UseDefaultDictionary = false },
-                "--auto-dict" => settings with { AutoDictionary = true },
                 "--seed" => settings with { Seed = ulong.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--max-time" => settings with { MaxSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--max-execs" => settings with { MaxExecutions = long.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--timeout-ms" => settings with { TimeoutMilliseconds = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--max-len" => settings with { MaxLength = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--map-size" => settings with { MapSize = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--jobs" => settings with { Jobs = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--first-instance" => settings with { FirstInstance = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--stop-on-finding" => settings with { StopOnFinding = true },
                 "--no-supervise" => settings with { Supervise = false },
-                "--stats-file" => settings with { StatisticsFile = Value() },
-                "--control-pipe" => settings with { ControlPipe = Value() },
-                "--status-pipe" => settings with { StatusPipe = Value() },
                 _ when arg.StartsWith("--", StringComparison.Ordinal) => throw new HarnessUsageException($"unknown option {arg}"),
                 _ when settings.Target is null => settings with { Target = arg },
                 _ => Add(inputs, arg, settings),
@@ -130,11 +112,6 @@ internal sealed record HarnessSettings
             args.AddRange(["--dict", dictionary]);
         }
 
-        if (!UseDefaultDictionary)
-        {
-            args.Add("--no-default-dict");
-        }
-
         if (remainingSeconds is { } seconds)
         {
             args.AddRange(["--max-time", Text(seconds)]);
@@ -155,7 +132,7 @@ internal sealed record HarnessSettings
             args.Add("--stop-on-finding");
         }
 
-        args.AddRange(["--timeout-ms", Text(TimeoutMilliseconds), "--map-size", Text(MapSize)]);
+        args.AddRange(["--timeout-ms", Text(TimeoutMilliseconds)]);
         return args;
     }
 

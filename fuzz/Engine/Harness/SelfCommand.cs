@@ -3,7 +3,7 @@ using System.Reflection;
 
 namespace PmuConformance.Fuzz.Engine;
 
-/// <summary>Starts another copy of the running harness executable (worker, supervised child).</summary>
+/// <summary>Starts another copy of the running harness executable (supervised child).</summary>
 public static class SelfCommand
 {
     /// <summary>

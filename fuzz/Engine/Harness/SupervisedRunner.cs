@@ -108,7 +108,7 @@ internal sealed class SupervisedRunner(HarnessSettings settings)
         {
             if (_child is { HasExited: false } child)
             {
-                Afl.Native.Kill(child.Id, Afl.Native.SigInt);
+                InterruptSignal.Interrupt(child.Id);
             }
         }
         catch (InvalidOperationException)

@@ -4,7 +4,7 @@ namespace PmuConformance.Fuzz.Engine.Harness;
 
 /// <summary>
 /// Runs work on a thread with a fixed stack size, so the recursion depth at which a target
-/// overflows its stack is the same in every mode (in-process, AFL worker, reproduction).
+/// overflows its stack is the same in every mode (in-process, under AFL++, reproduction).
 /// </summary>
 internal static class TargetThread
 {

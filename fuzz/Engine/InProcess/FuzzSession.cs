@@ -55,7 +55,7 @@ internal sealed unsafe class FuzzSession
         _findings = new FindingRecorder(_layout);
         RecoverInterruptedExecution();
         _record = CurrentInputRecord.Create(_layout.CurrentInput, options.MaxInputLength);
-        _coverage = new CoverageTracker(options.MapSize);
+        _coverage = new CoverageTracker(CoverageMap.DefaultSize);
         _mutator = new Mutator(_random, LoadDictionary(options), options.MaxInputLength);
         _nextQueueId = _layout.NextQueueId();
         WriteStatistics(0);
@@ -181,10 +181,10 @@ internal sealed unsafe class FuzzSession
                 + "(or set FuzzOptions.RequireInstrumentation = false).");
         }
 
-        if (info.RequiredMapSize > _options.MapSize)
+        if (info.RequiredMapSize > CoverageMap.DefaultSize)
         {
             throw new InvalidOperationException(
-                $"The target was instrumented for a {info.RequiredMapSize}-byte map but the run uses {_options.MapSize} bytes; raise FuzzOptions.MapSize.");
+                $"The target was instrumented for a {info.RequiredMapSize}-byte map, larger than the engine's {CoverageMap.DefaultSize}.");
         }
     }
 
@@ -306,17 +306,8 @@ internal sealed unsafe class FuzzSession
         }
     }
 
-    private static IReadOnlyList<byte[]> LoadDictionary(FuzzOptions options)
-    {
-        var files = options.DictionaryFiles.ToList();
-        string defaultFile = Path.Combine(AppContext.BaseDirectory, FuzzOptions.DefaultDictionaryFileName);
-        if (options.UseDefaultDictionary && File.Exists(defaultFile))
-        {
-            files.Add(defaultFile);
-        }
-
-        return AflDictionary.Merge(files, options.DictionaryTokens);
-    }
+    private static IReadOnlyList<byte[]> LoadDictionary(FuzzOptions options) =>
+        AflDictionary.Merge(options.DictionaryFiles, options.DictionaryTokens);
 
     private TimeSpan Elapsed => Stopwatch.GetElapsedTime(_start);
 

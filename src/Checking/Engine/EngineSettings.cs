@@ -15,6 +15,13 @@ public sealed record EngineSettings
     /// <summary>Replays exactly one case, from a token a failure report printed (see <see cref="ReplayToken"/>).</summary>
     public ReplayToken? Replay { get; init; }
 
+    /// <summary>
+    /// Which part of the master seed's case sequence this run checks: shard i of n runs FsCheck rounds
+    /// i, i+n, i+2n... (each round seeded from the master seed and its number), so n machines with
+    /// the same seed check disjoint, reproducible ranges and together the rounds one machine would.
+    /// </summary>
+    public Shard Shard { get; init; } = Shard.All;
+
     /// <summary>Cases per FsCheck run; sizes sweep from small to large within each run.</summary>
     public int RoundSize { get; init; } = 200;
 

@@ -50,7 +50,8 @@ public static class PropertyEngine
             var property = Prop.ForAll(arbitrary, (Func<Scenario, bool>)Evaluate);
             var runner = new CapturingRunner();
             clock.Start();
-            for (var round = 0UL; !BudgetSpent(); round++)
+            var shard = settings.Shard;
+            for (var round = (ulong)(shard.Index - 1); !BudgetSpent(); round += (ulong)shard.Count)
             {
                 Check.One(Configuration(round, runner), property);
                 if (runner.Result is TestResult.Failed failure)
@@ -107,7 +108,7 @@ public static class PropertyEngine
         /// <summary>The property FsCheck calls, for generated cases and for shrink candidates alike.</summary>
         private bool Evaluate(Scenario scenario)
         {
-            var outcome = SafeCheck(scenario);
+            var outcome = SafeCheck.Run(check, scenario);
             if (!failed)
             {
                 cases++;
@@ -128,20 +129,6 @@ public static class PropertyEngine
             return outcome.Passed;
         }
 
-        private CheckOutcome SafeCheck(Scenario scenario)
-        {
-            try
-            {
-                return check.Check(scenario);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                return new CheckOutcome(new HashSet<string>(), new Disagreement(
-                    Math.Max(0, scenario.Steps.Count - 1), "no exception", $"{e.GetType().Name}: {e.Message}",
-                    $"{check.Name} threw", []));
-            }
-        }
-
         private IEnumerable<Scenario> Shrink(Scenario scenario) =>
             clock.Elapsed - timeToFirstFailure > ShrinkBudget ? [] : shrinker.Shrink(scenario);
 
@@ -149,7 +136,7 @@ public static class PropertyEngine
         {
             var original = (Scenario)failure.Item2.Head;
             var shrunk = (Scenario)failure.Item3.Head;
-            var disagreement = SafeCheck(shrunk).Disagreement
+            var disagreement = SafeCheck.Run(check, shrunk).Disagreement
                 ?? throw new InvalidOperationException("the shrunk counterexample passes on a second run: the check is not deterministic");
             var token = new ReplayToken(failure.Item6.Seed, failure.Item6.Gamma, failure.Item7);
             var counterexample = Describe(original, shrunk, disagreement, token, failure.Item1.NumberOfShrinks);
@@ -162,19 +149,8 @@ public static class PropertyEngine
 
         private Counterexample Describe(Scenario original, Scenario shrunk, Disagreement d, ReplayToken token, int shrinks)
         {
-            var shown = d.Shown ?? shrunk;
-            var comments = new List<string>
-            {
-                $"Counterexample found by the property engine ({check.Name}).",
-                "", // the line of the first difference, filled in below (it does not change the line count)
-                "Expectations are the reference model's values: this file passes on the model.",
-                $"Replay: pmuconf check --seed {token}",
-            };
-            comments.AddRange(d.Notes);
-            var line = comments.Count + 5 + d.StepIndex; // comments, profile, host, vm, blank line, then the steps
-            comments[1] = $"{d.Explanation}: first difference at line {line}: expected {d.Expected}, got {d.Actual}";
-            var text = ScenarioPrinter.Print(shown with { Comments = comments }, d.Expectations);
-            return new Counterexample(original, shown, text, line, d.Expected, d.Actual, d.Explanation, token,
+            var repro = ReproText.Build(check.Name, "the property engine", shrunk, d, $"pmuconf check --seed {token}");
+            return new Counterexample(original, repro.Shown, repro.Text, repro.FirstDifferenceLine, d.Expected, d.Actual, d.Explanation, token,
                 casesToFirstFailure, timeToFirstFailure, shrinks);
         }
     }
