@@ -13,8 +13,8 @@ public static class KernelCommand
 {
     public const int DefaultGenerated = 300;
 
-    /// <summary>The hosts QEMU can be: generated scenarios use both.</summary>
-    public static readonly IReadOnlyList<HostSpec> Presets = [HostSpec.QemuMax, HostSpec.QemuA57];
+    /// <summary>The hosts QEMU can be: generated scenarios use each (four PMU versions: IMP, v3p1, v3p4, v3p5).</summary>
+    public static readonly IReadOnlyList<HostSpec> Presets = [.. HostSpec.Presets.Select(p => p.Host)];
 
     public static Command Create()
     {
@@ -91,6 +91,12 @@ public static class KernelCommand
             {
                 // Per kernel AND preset: the two QEMU CPUs differ in PMUVer (10- or 16-bit space) and PMCEID1.
                 reports.AddRange(Presets.Select(preset => KernelCampaign.Generated(target, generated, seed, [preset])));
+                // Section 8 (nested) where the kernel and its QEMU run guest hypervisors (7.2 on QEMU 10).
+                var nestedSetup = new Setup(target.Kernel.Profile, HostSpec.QemuMax, new VmSpec(Nested: true, El3: true));
+                if (target.WhyNotRunnable(nestedSetup) is null)
+                {
+                    reports.Add(KernelCampaign.Generated(target, generated, seed, [HostSpec.QemuMax], nestedOnly: true));
+                }
             }
             foreach (var report in reports)
             {
