@@ -71,6 +71,7 @@ public sealed class ModelVcpu
             pmcr |= PmcrBits.LC; // O2
         }
         ResetHpmn();
+        hpme = hpmd = hlp = false; // MDCR_EL2 resets to HPMN = N, the other fields 0 (L4)
     }
 
     /// <summary>N1: HPMN resets to N.</summary>
@@ -133,6 +134,9 @@ public sealed class ModelVcpu
 
     /// <summary>KD7 (all three): SET_ONE_REG of PMCR keeps P and C (and on 7.2 LP below V3P5).</summary>
     public const string PmcrResetBitsKept = "KD7";
+
+    /// <summary>KD8 (7.2, nested): SET_ONE_REG of MDCR_EL2 stores HPMN above N unclamped.</summary>
+    public const string UnclampedHpmn = "KD8";
 
     /// <summary>
     /// V1: KVM_GET_ONE_REG returns what the guest would read (section 9). Proposed details (observed
@@ -204,8 +208,14 @@ public sealed class ModelVcpu
         switch (register.Kind)
         {
             case RegisterKind.MdcrEl2:
-                Rules.Cite("V4"); // not checked on kernels (no nested VM under QEMU 7.2): as a vEL2 write
+                // V4 (7.2 under QEMU 10, corpora/kernel-facts/7.2/nested-mdcr-one-reg.pmu): as a vEL2
+                // write (N1: HPMN clamped to N). KD8: HPMN is stored as given.
+                Rules.Cite("V4");
                 WriteMdcr(value);
+                if (vm.Shows(UnclampedHpmn) && !PmuRegistersUndefined())
+                {
+                    hpmn = value & MdcrBits.HpmnMask;
+                }
                 return Outcome.Ok;
             case RegisterKind.Pmcr:
                 RestorePmcr(value);

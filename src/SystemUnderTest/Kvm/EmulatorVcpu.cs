@@ -76,6 +76,7 @@ public sealed class EmulatorVcpu<TPolicy>
         select = ResetPattern & 0x1F;
         pmcr = vm.Setup.Host.AArch32 ? 0 : PmcrFields.LC; // O2
         ResetHpmn();
+        hpme = hpmd = hlp = false; // MDCR_EL2 resets to HPMN = N, the other fields 0 (L4)
     }
 
     /// <summary>N1: HPMN resets to N.</summary>
