@@ -463,7 +463,7 @@ public sealed class EmulatorVcpu<TPolicy>
         switch (register.Kind)
         {
             case RegisterKind.MdcrEl2:
-                return Outcome.Of(Mdcr());
+                return Outcome.Of(PmuFieldsRes0Now ? 0 : Mdcr());
             case RegisterKind.Pmcr:
                 return Outcome.Of((pmcr & ~(PmcrFields.P | PmcrFields.C)) | ((ulong)vm.Counters << PmcrFields.NShift));
             case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
@@ -558,9 +558,19 @@ public sealed class EmulatorVcpu<TPolicy>
         return Outcome.Ok;
     }
 
+    /// <summary>
+    /// E3, N1: MDCR_EL2's PMU fields are RES0 without a PMU for the guest: fixed at the vCPU's first run,
+    /// the VM's state (no PMU, PMUVer 0 at the first KVM_RUN) before it.
+    /// </summary>
+    private bool PmuFieldsRes0Now => hasRun ? registersUndefined : !vm.HasPmu || vm.PmuHidden;
+
     /// <summary>N1 (nested VMs only reach this): HPMN clamped to N, as a vEL2 write.</summary>
     private void WriteMdcrFromUserspace(ulong value)
     {
+        if (PmuFieldsRes0Now)
+        {
+            return;
+        }
         hpmn = Math.Min(value & MdcrFields.Hpmn, (ulong)vm.Counters);
         hpme = (value & MdcrFields.Hpme) != 0;
         hpmd = (value & MdcrFields.Hpmd) != 0;
