@@ -79,7 +79,17 @@ public static class KernelProjection
             if (step is ResetStep && expected.Kind == OutcomeKind.Ok)
             {
                 // L4: every register is back at its reset value and PMCR.E is clear: nothing counts.
+                // KD10 (7.2): a counter whose perf event still counts shows its reset value plus what
+                // that event counted, before the reset too: it is known only to have advanced.
                 knowledge[step.Vcpu] = known = new VcpuKnowledge();
+                foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
+                {
+                    if (ProbeBatch.LoopEvents.Any(e => vcpu.CountsHardwareEvent(c, e, GuestEl.El1)))
+                    {
+                        known.State[c] = Knowledge.Advancing;
+                        known.LastKnown[c] = vcpu.CounterValue(c);
+                    }
+                }
             }
             var verdict = step is ReadStep or GetRegStep && typeRegister >= 0 && (known.TypeWritten & (1UL << typeRegister)) == 0
                 && !scenario.Setup.Vm.El2 && expected.Kind == OutcomeKind.Value && actual.Kind == OutcomeKind.Value

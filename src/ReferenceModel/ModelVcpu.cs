@@ -31,6 +31,11 @@ public sealed class ModelVcpu
     private bool hasRun;            // the vCPU's first successful KVM_RUN happened (ever)
     private bool started;           // it has run since its last reset (L4): guest code runs from its entry
 
+    // KD9, KD10: what each counter's host perf event was last programmed with (its event type and
+    // whether it is enabled). Without those deviations counting always follows the registers.
+    private readonly ulong[] programmedType = new ulong[32];
+    private ulong programmedOn;
+
     public ModelVcpu(ModelVm vm)
     {
         this.vm = vm;
@@ -91,10 +96,37 @@ public sealed class ModelVcpu
         Reset(vm.Setup.Vm.El2);
         started = false;
         inHyp = false;
+        if (!vm.Shows(ResetKeepsCounting))
+        {
+            Reprogram(AllCounters);
+        }
     }
 
-    /// <summary>KVM_RUN succeeded on this vCPU.</summary>
-    public void Run()
+    private const ulong AllCounters = 0xFFFFFFFF;
+
+    /// <summary>Whether counting follows the last programming (KD9, KD10) instead of the registers.</summary>
+    private bool CountsByProgramming => vm.Shows(RestoreNotReprogrammed) || vm.Shows(ResetKeepsCounting);
+
+    /// <summary>
+    /// KD9, KD10: the counters' perf events take the registers' event types and enables now (KVM
+    /// (re)creates or enables them): at the first run, on guest writes of PMCR, PMCNTEN, event types,
+    /// counters and MDCR_EL2, and on 7.2 after every SET_ONE_REG (a PMU reload).
+    /// </summary>
+    private void Reprogram(ulong counters)
+    {
+        for (var i = 0; i < 32; i++)
+        {
+            if ((counters & Bit(i)) == 0)
+            {
+                continue;
+            }
+            programmedType[i] = eventType[i];
+            programmedOn = Enabled(i) ? programmedOn | Bit(i) : programmedOn & ~Bit(i);
+        }
+    }
+
+    /// <summary>KVM_RUN succeeded on this vCPU; <paramref name="vmHadRun"/>: another vCPU ran before.</summary>
+    public void Run(bool vmHadRun = false)
     {
         if (!started)
         {
@@ -108,6 +140,13 @@ public sealed class ModelVcpu
         hasRun = true;
 
         ReloadPmu();
+        if (!(vm.Shows(RestoreNotReprogrammed) && vmHadRun))
+        {
+            // KD9 (6.1, 6.12; kernel campaign, generated seed 0x124 on both): only the VM's first run
+            // programs the counters from the registers; a vCPU that runs first after another keeps
+            // what its guest writes programmed (nothing, before it ran).
+            Reprogram(AllCounters);
+        }
         if (Profile == KernelProfile.V6_1 || (Profile == KernelProfile.V6_12 && vm.Shows(PmcrResetBitsKept)))
         {
             // R6: 6.1's reset PMCR has C set, and the first run applies it (PMCCNTR reads 0).
@@ -137,6 +176,12 @@ public sealed class ModelVcpu
 
     /// <summary>KD8 (7.2, nested): SET_ONE_REG of MDCR_EL2 stores HPMN above N unclamped.</summary>
     public const string UnclampedHpmn = "KD8";
+
+    /// <summary>KD9 (6.1, 6.12): a SET_ONE_REG after the vCPU's first run does not reprogram its counters.</summary>
+    public const string RestoreNotReprogrammed = "KD9";
+
+    /// <summary>KD10 (7.2): a vCPU reset does not reprogram its counters: those that counted keep counting.</summary>
+    public const string ResetKeepsCounting = "KD10";
 
     /// <summary>
     /// V1: KVM_GET_ONE_REG returns what the guest would read (section 9). Proposed details (observed
@@ -205,6 +250,16 @@ public sealed class ModelVcpu
         {
             return Outcome.Error(Errno.ENOENT);
         }
+        var outcome = StoreRegister(register, value);
+        if (!vm.Shows(RestoreNotReprogrammed))
+        {
+            Reprogram(AllCounters); // V2: the restored state counts (7.2: KVM reloads the PMU)
+        }
+        return outcome;
+    }
+
+    private Outcome StoreRegister(Register register, ulong value)
+    {
         switch (register.Kind)
         {
             case RegisterKind.MdcrEl2:
@@ -352,10 +407,12 @@ public sealed class ModelVcpu
             case EnterHypStep:
                 Rules.Cite("N2");
                 inHyp = true;
+                Reprogram(AllCounters);
                 return Outcome.Nothing;
             case ExitHypStep:
                 Rules.Cite("N2");
                 inHyp = false;
+                Reprogram(AllCounters);
                 return Outcome.Nothing;
             case PutStep or LoadStep:
                 // Scheduling has no guest-visible effect on an emulated PMU.
@@ -452,9 +509,11 @@ public sealed class ModelVcpu
                 return Outcome.Ok;
             case RegisterKind.PmcntenSet:
                 enableSet |= value & AccessibleCounters();
+                Reprogram(value & AccessibleCounters());
                 return Outcome.Ok;
             case RegisterKind.PmcntenClr:
                 enableSet &= ~(value & AccessibleCounters());
+                Reprogram(value & AccessibleCounters());
                 return Outcome.Ok;
             case RegisterKind.PmintenSet:
                 interruptSet |= value & AccessibleCounters();
@@ -487,6 +546,7 @@ public sealed class ModelVcpu
             Rules.Cite("R4");
             counter[index] = Is64Bit(index) ? value : value & 0xFFFFFFFF;
         }
+        Reprogram(Bit(index));
         return Outcome.Ok;
     }
 
@@ -570,6 +630,7 @@ public sealed class ModelVcpu
         {
             ReloadPmu();
         }
+        Reprogram(AllCounters);
     }
 
     /// <summary>N4: P resets the event counters the writer can see; C resets the cycle counter.</summary>
@@ -614,6 +675,7 @@ public sealed class ModelVcpu
         hpme = (value & MdcrBits.Hpme) != 0;
         hpmd = (value & MdcrBits.Hpmd) != 0;
         hlp = (value & MdcrBits.Hlp) != 0;
+        Reprogram(AllCounters);
     }
 
     // ---------------------------------------------------------------- counters (sections 5, 6, 8)
@@ -668,17 +730,21 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C1: the event a counter counts; the cycle counter always counts CPU_CYCLES.</summary>
-    private uint SelectedEvent(int i)
+    private uint SelectedEvent(int i) => SelectedEvent(i, eventType[i]);
+
+    private uint SelectedEvent(int i, ulong type)
     {
         Rules.Cite("C1");
         Rules.Cite("E2");
-        return i == Cycle ? Events.CpuCycles : (uint)(eventType[i] & vm.GuestEventMask);
+        return i == Cycle ? Events.CpuCycles : (uint)(type & vm.GuestEventMask);
     }
 
     /// <summary>C2: SW_INCR and CHAIN counters are never backed; the others iff their event is allowed.</summary>
-    private bool Backed(int i)
+    private bool Backed(int i) => Backed(i, eventType[i]);
+
+    private bool Backed(int i, ulong type)
     {
-        var e = SelectedEvent(i);
+        var e = SelectedEvent(i, type);
         if (e is Events.SwIncr or Events.Chain)
         {
             return false;
@@ -701,10 +767,11 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C4, N2: whether a counter counts at the guest exception level where events happen.</summary>
-    private bool CountsAt(int i, GuestEl el)
+    private bool CountsAt(int i, GuestEl el) => CountsAt(i, el, eventType[i]);
+
+    private bool CountsAt(int i, GuestEl el, ulong type)
     {
         Rules.Cite("C4");
-        var type = eventType[i];
         bool Has(ulong bit) => EventTypeBits.IsSet(type, bit);
         if (Profile == KernelProfile.V6_1)
         {
@@ -838,8 +905,20 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C5: whether one occurrence of hardware event <paramref name="e"/> at <paramref name="el"/> advances counter <paramref name="i"/> now.</summary>
-    public bool CountsHardwareEvent(int i, ushort e, GuestEl el) =>
-        vm.HasPmu && (i == Cycle || i < vm.Counters) && SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el);
+    public bool CountsHardwareEvent(int i, ushort e, GuestEl el)
+    {
+        if (!vm.HasPmu || !(i == Cycle || i < vm.Counters))
+        {
+            return false;
+        }
+        if (CountsByProgramming)
+        {
+            // KD9, KD10: the perf event as last programmed, whatever the registers say now.
+            var type = programmedType[i];
+            return (programmedOn & Bit(i)) != 0 && SelectedEvent(i, type) == e && Backed(i, type) && CountsAt(i, el, type);
+        }
+        return SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el);
+    }
 
     /// <summary>C7: whether an overflow of counter <paramref name="i"/> would increment its CHAIN neighbour now.</summary>
     public bool FeedsChain(int i) => i < Cycle && CanChain(i) && CountsChain(i + 1);

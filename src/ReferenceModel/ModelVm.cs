@@ -427,8 +427,9 @@ public sealed class ModelVm : ISimulatedVm
             Rules.Cite("L2");
             Rules.Cite("P5"); // PMCEID is constant from here on
         }
+        var vmHadRun = HasRun;
         HasRun = true;
-        vcpu.Run();
+        vcpu.Run(vmHadRun);
         return Outcome.Ok;
     }
 }
