@@ -43,8 +43,10 @@ public static class KernelCampaign
 
     /// <summary><paramref name="count"/> generated scenarios for the kernel's profile, on the given QEMU presets.</summary>
     /// <param name="nestedOnly">Only nested set-ups (behaviour.md section 8: a guest hypervisor, profile 7.2).</param>
-    public static KernelReport Generated(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts, bool nestedOnly = false)
+    /// <param name="shard">Only the cases of this shard (case k belongs to shard k mod n + 1); the source names the whole run and the shard.</param>
+    public static KernelReport Generated(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts, bool nestedOnly = false, Shard? shard = null)
     {
+        var part = shard ?? Shard.All;
         var options = new GeneratorOptions
         {
             Profiles = [target.Kernel.Profile],
@@ -56,12 +58,16 @@ public static class KernelCampaign
         var scenarios = new List<Scenario>(count);
         for (var i = 0; i < count; i++)
         {
+            if (!part.Takes(i))
+            {
+                continue;
+            }
             var caseSeed = seed + (ulong)i;
             var generated = ScenarioGenerator.Generate(new RandomChoices(caseSeed), options, size: 100);
             scenarios.Add(ProbeBatch.LowerEvents(generated) with { Source = $"<generated seed {Numbers.Hex(caseSeed)}>" });
         }
         var presets = string.Join("+", hosts.Select(h => h.PresetName ?? "custom"));
-        return Run(target, scenarios, $"{count} generated{(nestedOnly ? " nested" : "")} on {presets} (seed {Numbers.Hex(seed)})");
+        return Run(target, scenarios, KernelResults.WithShard($"{count} generated{(nestedOnly ? " nested" : "")} on {presets} (seed {Numbers.Hex(seed)})", part));
     }
 
     private static KernelReport Run(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source)

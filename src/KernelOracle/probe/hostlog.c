@@ -39,6 +39,17 @@ static int is_splat(const char *msg)
 	return 0;
 }
 
+/* Lines of a splat that say nothing about where it came from: the register dump and the banner. */
+static int is_noise(const char *msg)
+{
+	while (*msg == ' ')
+		msg++;
+	if (msg[0] == 'x' && msg[1] >= '0' && msg[1] <= '9')
+		return 1;
+	return !strncmp(msg, "sp :", 4) || !strncmp(msg, "pstate:", 7) || !strncmp(msg, "Modules linked in", 17)
+	       || !strncmp(msg, "Hardware name:", 14) || !strncmp(msg, "Tainted:", 8);
+}
+
 /* Reads what the kernel logged since the last call; SPLAT lines for scenario id. Returns the
  * number of splats found. */
 int hostlog_check(const char *id)
@@ -68,6 +79,8 @@ int hostlog_check(const char *id)
 				*p = ' ';
 		if (is_splat(text))
 			splats++;
+		else if (splats && is_noise(text))
+			continue;
 		if (splats && printing < SPLAT_LINES) {
 			out("SPLAT %s %s", id, text);
 			printing++;
