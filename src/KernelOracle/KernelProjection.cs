@@ -79,7 +79,7 @@ public static class KernelProjection
             if (step is ResetStep && expected.Kind == OutcomeKind.Ok)
             {
                 // L4: every register is back at its reset value and PMCR.E is clear: nothing counts.
-                // KD10 (7.2): the counters' perf events survive the reset, so a counter that counted
+                // KD13 (7.2): the counters' perf events survive the reset, so a counter that counted
                 // since it was last written shows its reset value plus what its event counted (also a
                 // disabled one), and one whose event still counts keeps advancing: both are known
                 // only to have advanced (kernel oracle, generated seed 0x70).

@@ -31,7 +31,7 @@ public sealed class ModelVcpu
     private bool hasRun;            // the vCPU's first successful KVM_RUN happened (ever)
     private bool started;           // it has run since its last reset (L4): guest code runs from its entry
 
-    // KD9, KD10: what each counter's host perf event was last programmed with (its event type and
+    // KD12, KD13: what each counter's host perf event was last programmed with (its event type and
     // whether it is enabled). Without those deviations counting always follows the registers.
     private readonly ulong[] programmedType = new ulong[32];
     private ulong programmedOn;
@@ -104,11 +104,11 @@ public sealed class ModelVcpu
 
     private const ulong AllCounters = 0xFFFFFFFF;
 
-    /// <summary>Whether counting follows the last programming (KD9, KD10) instead of the registers.</summary>
+    /// <summary>Whether counting follows the last programming (KD12, KD13) instead of the registers.</summary>
     private bool CountsByProgramming => vm.Shows(RestoreNotReprogrammed) || vm.Shows(ResetKeepsCounting);
 
     /// <summary>
-    /// KD9, KD10: the counters' perf events take the registers' event types and enables now (KVM
+    /// KD12, KD13: the counters' perf events take the registers' event types and enables now (KVM
     /// (re)creates or enables them): at the first run, on guest writes of PMCR, PMCNTEN, event types,
     /// counters and MDCR_EL2, and on 7.2 after every SET_ONE_REG (a PMU reload).
     /// </summary>
@@ -142,7 +142,7 @@ public sealed class ModelVcpu
         ReloadPmu();
         if (!(vm.Shows(RestoreNotReprogrammed) && vmHadRun))
         {
-            // KD9 (6.1, 6.12; kernel campaign, generated seed 0x124 on both): only the VM's first run
+            // KD12 (6.1, 6.12; kernel campaign, generated seed 0x124 on both): only the VM's first run
             // programs the counters from the registers; a vCPU that runs first after another keeps
             // what its guest writes programmed (nothing, before it ran).
             Reprogram(AllCounters);
@@ -174,14 +174,14 @@ public sealed class ModelVcpu
     /// <summary>KD7 (all three): SET_ONE_REG of PMCR keeps P and C (and on 7.2 LP below V3P5).</summary>
     public const string PmcrResetBitsKept = "KD7";
 
-    /// <summary>KD8 (7.2, nested): SET_ONE_REG of MDCR_EL2 stores HPMN above N unclamped.</summary>
-    public const string UnclampedHpmn = "KD8";
+    /// <summary>KD11 (7.2, nested): SET_ONE_REG of MDCR_EL2 stores HPMN above N unclamped.</summary>
+    public const string UnclampedHpmn = "KD11";
 
-    /// <summary>KD9 (6.1, 6.12): a SET_ONE_REG after the vCPU's first run does not reprogram its counters.</summary>
-    public const string RestoreNotReprogrammed = "KD9";
+    /// <summary>KD12 (6.1, 6.12): a SET_ONE_REG after the vCPU's first run does not reprogram its counters.</summary>
+    public const string RestoreNotReprogrammed = "KD12";
 
-    /// <summary>KD10 (7.2): a vCPU reset does not reprogram its counters: those that counted keep counting.</summary>
-    public const string ResetKeepsCounting = "KD10";
+    /// <summary>KD13 (7.2): a vCPU reset does not reprogram its counters: those that counted keep counting.</summary>
+    public const string ResetKeepsCounting = "KD13";
 
     /// <summary>
     /// V1: KVM_GET_ONE_REG returns what the guest would read (section 9). Proposed details (observed
@@ -264,7 +264,7 @@ public sealed class ModelVcpu
         {
             case RegisterKind.MdcrEl2:
                 // V4 (7.2 under QEMU 10, corpora/kernel-facts/7.2/nested-mdcr-one-reg.pmu): as a vEL2
-                // write (N1: HPMN clamped to N). KD8: HPMN is stored as given.
+                // write (N1: HPMN clamped to N). KD11: HPMN is stored as given.
                 Rules.Cite("V4");
                 WriteMdcr(value);
                 if (vm.Shows(UnclampedHpmn) && !PmuRegistersUndefined())
@@ -913,7 +913,7 @@ public sealed class ModelVcpu
         }
         if (CountsByProgramming)
         {
-            // KD9, KD10: the perf event as last programmed, whatever the registers say now.
+            // KD12, KD13: the perf event as last programmed, whatever the registers say now.
             var type = programmedType[i];
             return (programmedOn & Bit(i)) != 0 && SelectedEvent(i, type) == e && Backed(i, type) && CountsAt(i, el, type);
         }
