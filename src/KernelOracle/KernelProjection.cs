@@ -87,7 +87,28 @@ public static class KernelProjection
             if (step is ResetStep && modelOutcome.Kind == OutcomeKind.Ok)
             {
                 // L4: every register is back at its reset value and PMCR.E is clear: nothing counts.
+                // KD13 (7.2): the counters' perf events survive the reset, so a counter that counted
+                // since it was last written shows its reset value plus what its event counted (also a
+                // disabled one), and one whose event still counts keeps advancing: both are known
+                // only to have advanced (kernel oracle, generated seed 0x70).
+                var before = known;
+                var eventsSurvive = scenario.Setup.Deviations.Contains(DeviationSwitches.ResetKeepsCounting);
                 knowledge[step.Vcpu] = known = new VcpuKnowledge();
+                foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
+                {
+                    if (eventsSurvive && before.State[c] == Knowledge.Unknown)
+                    {
+                        known.State[c] = Knowledge.Unknown;
+                        known.Why[c] = before.Why[c];
+                        continue;
+                    }
+                    var counted = eventsSurvive && before.State[c] == Knowledge.Advancing;
+                    if (counted || ProbeBatch.LoopEvents.Any(e => vcpu.CountsHardwareEvent(c, e, GuestEl.El1)))
+                    {
+                        known.State[c] = Knowledge.Advancing;
+                        known.LastKnown[c] = vcpu.CounterValue(c);
+                    }
+                }
             }
             var verdict = fileExpectations && scenarioStep.Expected is null ? null
                 : step is ReadStep or GetRegStep && typeRegister >= 0 && (known.TypeWritten & (1UL << typeRegister)) == 0

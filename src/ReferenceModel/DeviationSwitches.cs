@@ -33,4 +33,13 @@ public static class DeviationSwitches
 
     /// <summary>KD10 (7.2): a reload outside vEL2 trims the hyp counters' enable, interrupt and overflow bits.</summary>
     public const string ReloadTrimsHypCounters = "KD10";
+
+    /// <summary>KD11 (7.2, nested): SET_ONE_REG of MDCR_EL2 stores HPMN above N unclamped.</summary>
+    public const string UnclampedHpmn = "KD11";
+
+    /// <summary>KD12 (6.1, 6.12): a SET_ONE_REG after the vCPU's first run does not reprogram its counters.</summary>
+    public const string RestoreNotReprogrammed = "KD12";
+
+    /// <summary>KD13 (7.2): a vCPU reset does not reprogram its counters: those that counted keep counting.</summary>
+    public const string ResetKeepsCounting = "KD13";
 }

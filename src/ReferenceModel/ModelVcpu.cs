@@ -36,6 +36,11 @@ public sealed class ModelVcpu
     // programmed with; null while the counter has no perf event. The intended rule (O4) never reads it.
     private readonly bool?[] programmedOverflowAt64 = new bool?[32];
 
+    // KD12, KD13: what each counter's host perf event was last programmed with (its event type and
+    // whether it is enabled). Without those deviations counting always follows the registers.
+    private readonly ulong[] programmedType = new ulong[32];
+    private ulong programmedOn;
+
     public ModelVcpu(ModelVm vm)
     {
         this.vm = vm;
@@ -77,6 +82,7 @@ public sealed class ModelVcpu
             pmcr |= PmcrBits.LC; // O2
         }
         ResetHpmn();
+        hpme = hpmd = hlp = false; // MDCR_EL2 resets to HPMN = N, the other fields 0 (L4)
     }
 
     /// <summary>N1: HPMN resets to N.</summary>
@@ -96,10 +102,37 @@ public sealed class ModelVcpu
         Reset(vm.Setup.Vm.El2);
         started = false;
         inHyp = false;
+        if (!vm.Shows(ResetKeepsCounting))
+        {
+            Reprogram(AllCounters);
+        }
     }
 
-    /// <summary>KVM_RUN succeeded on this vCPU.</summary>
-    public void Run()
+    private const ulong AllCounters = 0xFFFFFFFF;
+
+    /// <summary>Whether counting follows the last programming (KD12, KD13) instead of the registers.</summary>
+    private bool CountsByProgramming => vm.Shows(RestoreNotReprogrammed) || vm.Shows(ResetKeepsCounting);
+
+    /// <summary>
+    /// KD12, KD13: the counters' perf events take the registers' event types and enables now (KVM
+    /// (re)creates or enables them): at the first run, on guest writes of PMCR, PMCNTEN, event types,
+    /// counters and MDCR_EL2, and on 7.2 after every SET_ONE_REG (a PMU reload).
+    /// </summary>
+    private void Reprogram(ulong counters)
+    {
+        for (var i = 0; i < 32; i++)
+        {
+            if ((counters & Bit(i)) == 0)
+            {
+                continue;
+            }
+            programmedType[i] = eventType[i];
+            programmedOn = Enabled(i) ? programmedOn | Bit(i) : programmedOn & ~Bit(i);
+        }
+    }
+
+    /// <summary>KVM_RUN succeeded on this vCPU; <paramref name="vmHadRun"/>: another vCPU ran before.</summary>
+    public void Run(bool vmHadRun = false)
     {
         if (!started)
         {
@@ -113,6 +146,13 @@ public sealed class ModelVcpu
         hasRun = true;
 
         ReloadPmu();
+        if (!(vm.Shows(RestoreNotReprogrammed) && vmHadRun))
+        {
+            // KD12 (6.1, 6.12; kernel campaign, generated seed 0x124 on both): only the VM's first run
+            // programs the counters from the registers; a vCPU that runs first after another keeps
+            // what its guest writes programmed (nothing, before it ran).
+            Reprogram(AllCounters);
+        }
         if (Profile == KernelProfile.V6_1 || (Profile == KernelProfile.V6_12 && vm.Shows(PmcrResetBitsKept)))
         {
             // R6: 6.1's reset PMCR has C set, and the first run applies it (PMCCNTR reads 0).
@@ -127,6 +167,7 @@ public sealed class ModelVcpu
     }
 
     // ---------------------------------------------------------------- userspace access (section 9c)
+
 
 
     /// <summary>
@@ -196,11 +237,27 @@ public sealed class ModelVcpu
         {
             return Outcome.Error(Errno.ENOENT);
         }
+        var outcome = StoreRegister(register, value);
+        if (!vm.Shows(RestoreNotReprogrammed))
+        {
+            Reprogram(AllCounters); // V2: the restored state counts (7.2: KVM reloads the PMU)
+        }
+        return outcome;
+    }
+
+    private Outcome StoreRegister(Register register, ulong value)
+    {
         switch (register.Kind)
         {
             case RegisterKind.MdcrEl2:
-                Rules.Cite("V4"); // not checked on kernels (no nested VM under QEMU 7.2): as a vEL2 write
+                // V4 (7.2 under QEMU 10, corpora/kernel-facts/7.2/nested-mdcr-one-reg.pmu): as a vEL2
+                // write (N1: HPMN clamped to N). KD11: HPMN is stored as given.
+                Rules.Cite("V4");
                 WriteMdcr(value);
+                if (vm.Shows(UnclampedHpmn) && !PmuRegistersUndefined())
+                {
+                    hpmn = value & MdcrBits.HpmnMask;
+                }
                 return Outcome.Ok;
             case RegisterKind.Pmcr:
                 RestorePmcr(value);
@@ -375,10 +432,12 @@ public sealed class ModelVcpu
             case EnterHypStep:
                 Rules.Cite("N2");
                 inHyp = true;
+                Reprogram(AllCounters);
                 return Outcome.Nothing;
             case ExitHypStep:
                 Rules.Cite("N2");
                 inHyp = false;
+                Reprogram(AllCounters);
                 return Outcome.Nothing;
             case PutStep or LoadStep:
                 // Scheduling has no guest-visible effect on an emulated PMU.
@@ -476,9 +535,11 @@ public sealed class ModelVcpu
             case RegisterKind.PmcntenSet:
                 enableSet |= value & AccessibleCounters();
                 ProgramEnabledCounters(value);
+                Reprogram(value & AccessibleCounters());
                 return Outcome.Ok;
             case RegisterKind.PmcntenClr:
                 enableSet &= ~(value & AccessibleCounters());
+                Reprogram(value & AccessibleCounters());
                 return Outcome.Ok;
             case RegisterKind.PmintenSet:
                 interruptSet |= value & AccessibleCounters();
@@ -512,6 +573,7 @@ public sealed class ModelVcpu
             counter[index] = Is64Bit(index) ? value : value & 0xFFFFFFFF;
         }
         ProgramCounter(index);
+        Reprogram(Bit(index));
         return Outcome.Ok;
     }
 
@@ -595,6 +657,7 @@ public sealed class ModelVcpu
         {
             ReloadPmu();
         }
+        Reprogram(AllCounters);
     }
 
     /// <summary>N4: P resets the event counters the writer can see; C resets the cycle counter.</summary>
@@ -641,6 +704,7 @@ public sealed class ModelVcpu
         hpme = (value & MdcrBits.Hpme) != 0;
         hpmd = (value & MdcrBits.Hpmd) != 0;
         hlp = (value & MdcrBits.Hlp) != 0;
+        Reprogram(AllCounters);
     }
 
     // ---------------------------------------------------------------- counters (sections 5, 6, 8)
@@ -695,17 +759,21 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C1: the event a counter counts; the cycle counter always counts CPU_CYCLES.</summary>
-    private uint SelectedEvent(int i)
+    private uint SelectedEvent(int i) => SelectedEvent(i, eventType[i]);
+
+    private uint SelectedEvent(int i, ulong type)
     {
         Rules.Cite("C1");
         Rules.Cite("E2");
-        return i == Cycle ? Events.CpuCycles : (uint)(eventType[i] & vm.GuestEventMask);
+        return i == Cycle ? Events.CpuCycles : (uint)(type & vm.GuestEventMask);
     }
 
     /// <summary>C2: SW_INCR and CHAIN counters are never backed; the others iff their event is allowed.</summary>
-    private bool Backed(int i)
+    private bool Backed(int i) => Backed(i, eventType[i]);
+
+    private bool Backed(int i, ulong type)
     {
-        var e = SelectedEvent(i);
+        var e = SelectedEvent(i, type);
         if (e is Events.SwIncr or Events.Chain)
         {
             return false;
@@ -728,10 +796,11 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C4, N2: whether a counter counts at the guest exception level where events happen.</summary>
-    private bool CountsAt(int i, GuestEl el)
+    private bool CountsAt(int i, GuestEl el) => CountsAt(i, el, eventType[i]);
+
+    private bool CountsAt(int i, GuestEl el, ulong type)
     {
         Rules.Cite("C4");
-        var type = eventType[i];
         bool Has(ulong bit) => EventTypeBits.IsSet(type, bit);
         if (Profile == KernelProfile.V6_1)
         {
@@ -892,8 +961,20 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C5: whether one occurrence of hardware event <paramref name="e"/> at <paramref name="el"/> advances counter <paramref name="i"/> now.</summary>
-    public bool CountsHardwareEvent(int i, ushort e, GuestEl el) =>
-        vm.HasPmu && (i == Cycle || i < vm.Counters) && SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el);
+    public bool CountsHardwareEvent(int i, ushort e, GuestEl el)
+    {
+        if (!vm.HasPmu || !(i == Cycle || i < vm.Counters))
+        {
+            return false;
+        }
+        if (CountsByProgramming)
+        {
+            // KD12, KD13: the perf event as last programmed, whatever the registers say now.
+            var type = programmedType[i];
+            return (programmedOn & Bit(i)) != 0 && SelectedEvent(i, type) == e && Backed(i, type) && CountsAt(i, el, type);
+        }
+        return SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el);
+    }
 
     /// <summary>C7: whether an overflow of counter <paramref name="i"/> would increment its CHAIN neighbour now.</summary>
     public bool FeedsChain(int i) => i < Cycle && CanChain(i) && CountsChain(i + 1);

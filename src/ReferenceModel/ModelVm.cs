@@ -446,8 +446,9 @@ public sealed class ModelVm : ISimulatedVm
                 FixPmuVisibility();
             }
         }
+        var vmHadRun = HasRun;
         HasRun = true;
-        vcpu.Run();
+        vcpu.Run(vmHadRun);
         return Outcome.Ok;
     }
 }

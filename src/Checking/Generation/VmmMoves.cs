@@ -348,6 +348,8 @@ internal sealed partial class ScenarioBuilder
                 RegisterKind.Pmevcntr or RegisterKind.Pmccntr => EdgeValues.CounterValue(choices),
                 RegisterKind.Pmcr => VmmLikePmcr(current),
                 RegisterKind.Pmselr => (ulong)choices.Below(32),
+                RegisterKind.MdcrEl2 => (ulong)(uint)choices.Below(model.Counters + 1)
+                    | (choices.Chance(60) ? 1UL << 7 : 0) | (choices.Chance(30) ? 1UL << 17 : 0) | (choices.Chance(30) ? 1UL << 26 : 0),
                 _ => ProgrammedMask() & implemented,
             },
             _ => choices.Bits(),

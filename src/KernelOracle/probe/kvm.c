@@ -211,9 +211,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

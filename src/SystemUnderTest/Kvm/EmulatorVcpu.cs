@@ -76,6 +76,7 @@ public sealed class EmulatorVcpu<TPolicy>
         select = ResetPattern & 0x1F;
         pmcr = vm.Setup.Host.AArch32 ? 0 : PmcrFields.LC; // O2
         ResetHpmn();
+        hpme = hpmd = hlp = false; // MDCR_EL2 resets to HPMN = N, the other fields 0 (L4)
     }
 
     /// <summary>N1: HPMN resets to N.</summary>
@@ -462,7 +463,7 @@ public sealed class EmulatorVcpu<TPolicy>
         switch (register.Kind)
         {
             case RegisterKind.MdcrEl2:
-                return Outcome.Of(Mdcr());
+                return Outcome.Of(PmuFieldsRes0Now ? 0 : Mdcr());
             case RegisterKind.Pmcr:
                 return Outcome.Of((pmcr & ~(PmcrFields.P | PmcrFields.C)) | ((ulong)vm.Counters << PmcrFields.NShift));
             case RegisterKind.PmcntenSet or RegisterKind.PmcntenClr:
@@ -557,12 +558,18 @@ public sealed class EmulatorVcpu<TPolicy>
         return Outcome.Ok;
     }
 
+    /// <summary>
+    /// E3, N1: MDCR_EL2's PMU fields are RES0 without a PMU for the guest: fixed at the vCPU's first run,
+    /// the VM's state (no PMU, PMUVer 0 at the first KVM_RUN) before it.
+    /// </summary>
+    private bool PmuFieldsRes0Now => hasRun ? registersUndefined : !vm.HasPmu || vm.PmuHidden;
+
     /// <summary>N1 (nested VMs only reach this): HPMN clamped to N, as a vEL2 write.</summary>
     private void WriteMdcrFromUserspace(ulong value)
     {
-        if (MdcrPmuFieldsRes0)
+        if (PmuFieldsRes0Now)
         {
-            return; // N1, E3: RES0 while the VM offers no PMUv3, as for a vEL2 write
+            return;
         }
         hpmn = Math.Min(value & MdcrFields.Hpmn, (ulong)vm.Counters);
         hpme = (value & MdcrFields.Hpme) != 0;
@@ -736,11 +743,8 @@ public sealed class EmulatorVcpu<TPolicy>
     }
 
     /// <summary>N1: without PMUv3 for the guest the PMU fields of MDCR_EL2 are RES0.</summary>
-    /// <summary>N1, E3: MDCR_EL2's PMU fields are RES0 while the VM offers no PMUv3 (VM-wide, so also for a vCPU that has not run).</summary>
-    private bool MdcrPmuFieldsRes0 => !vm.HasPmu || vm.PmuHidden;
-
     private ulong Mdcr() =>
-        MdcrPmuFieldsRes0 ? 0 :
+        PmuFieldsRes0Now ? 0 :
         hpmn
         | (hpme ? MdcrFields.Hpme : 0)
         | (hpmd ? MdcrFields.Hpmd : 0)
@@ -749,7 +753,7 @@ public sealed class EmulatorVcpu<TPolicy>
     /// <summary>N1: HPMN clamped to N. Hyp ranges, HPME, HPMD and HLP change: re-derive everything.</summary>
     private void WriteMdcr(ulong value)
     {
-        if (MdcrPmuFieldsRes0)
+        if (PmuFieldsRes0Now)
         {
             return;
         }
