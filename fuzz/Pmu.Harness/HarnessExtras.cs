@@ -40,9 +40,18 @@ public static class HarnessExtras
         }
         var (function, against) = PmuTargets.Split(target);
         var count = options.TryGetValue("--count", out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : SeedWriter.DefaultGeneratedSeeds;
-        var written = SeedWriter.Write(function, against, output, options.GetValueOrDefault("--corpora"), count);
-        Console.WriteLine($"{written} seed(s) for {target} written to {Path.GetFullPath(output)}");
-        return 0;
+        try
+        {
+            var written = SeedWriter.Write(function, against, output, options.GetValueOrDefault("--corpora"), count);
+            Console.WriteLine($"{written} seed(s) for {target} written to {Path.GetFullPath(output)}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk is a set-up error: no stack trace, and no partial seed folder left for the next run.
+            Console.Error.WriteLine($"error: cannot write the seeds to {Path.GetFullPath(output)}: {e.Message}");
+            return 2;
+        }
     }
 
     public static int WriteReports(string[] args)

@@ -80,6 +80,14 @@ public static class FuzzCommand
         {
             return Usage(error, "--jobs applies to --engine afl (the in-process engine is one process)");
         }
+        var campaign = Path.GetFullPath(request.Output ?? Path.Combine("fuzz-out", request.TargetName.Replace(':', '-').Replace('@', '-')));
+        // One folder, one campaign: a second run on the same folder would share the engine's state
+        // and take the first one's inputs for its own crashes.
+        using var campaignLock = CampaignLock.TryTake(campaign, out var busy);
+        if (campaignLock is null)
+        {
+            return Usage(error, busy!);
+        }
         if (FuzzHarness.RepositoryRoot() is not { } root)
         {
             return Usage(error, "cannot find the repository (PmuConformance.sln) above the current or the pmuconf folder");
@@ -90,13 +98,11 @@ public static class FuzzCommand
             return ExitCodes.Error;
         }
 
-        var campaign = Path.GetFullPath(request.Output ?? Path.Combine("fuzz-out", request.TargetName.Replace(':', '-').Replace('@', '-')));
         var targetFile = Path.Combine(campaign, "target");
         if (File.Exists(targetFile) && File.ReadAllText(targetFile).Trim() is var earlier && earlier != request.TargetName)
         {
             return Usage(error, $"{campaign} holds a campaign of '{earlier}', not '{request.TargetName}': use another --out");
         }
-        Directory.CreateDirectory(campaign);
         File.WriteAllText(targetFile, request.TargetName + "\n");
 
         var seeds = Path.Combine(campaign, "seeds");

@@ -234,7 +234,9 @@ public static class ScenarioParser
             }
             if (value > max)
             {
-                throw Error($"{what}: {text} is out of range (at most {Numbers.Hex(max)})");
+                // Small limits (vCPUs, counters) read better in decimal; register-sized ones in hex.
+                var limit = max < 256 ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : Numbers.Hex(max);
+                throw Error($"{what}: {text} is out of range (at most {limit})");
             }
             return value;
         }

@@ -62,11 +62,16 @@ public static class PropertyEngine
                     break;
                 }
             }
-            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, null);
+            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, null)
+            {
+                Replayed = settings.Replay,
+                Interrupted = settings.Cancellation.IsCancellationRequested,
+            };
         }
 
         private bool BudgetSpent() =>
-            (settings.Cases is { } limit && cases >= limit)
+            settings.Cancellation.IsCancellationRequested
+            || (settings.Cases is { } limit && cases >= limit)
             || (settings.Duration is { } duration && clock.Elapsed >= duration)
             || (settings.Replay is not null && cases > 0);
 
@@ -107,6 +112,10 @@ public static class PropertyEngine
         /// <summary>The property FsCheck calls, for generated cases and for shrink candidates alike.</summary>
         private bool Evaluate(Scenario scenario)
         {
+            if (!failed && settings.Cancellation.IsCancellationRequested)
+            {
+                return true; // interrupted: FsCheck finishes its round, but nothing more is checked or counted
+            }
             var outcome = SafeCheck(scenario);
             if (!failed)
             {
@@ -143,7 +152,7 @@ public static class PropertyEngine
         }
 
         private IEnumerable<Scenario> Shrink(Scenario scenario) =>
-            clock.Elapsed - timeToFirstFailure > ShrinkBudget ? [] : shrinker.Shrink(scenario);
+            clock.Elapsed - timeToFirstFailure > ShrinkBudget || settings.Cancellation.IsCancellationRequested ? [] : shrinker.Shrink(scenario);
 
         private EngineResult Result(TestResult.Failed failure)
         {
@@ -155,9 +164,16 @@ public static class PropertyEngine
             var counterexample = Describe(original, shrunk, disagreement, token, failure.Item1.NumberOfShrinks);
             if (settings.FindingsDirectory is { } directory)
             {
-                counterexample = counterexample with { FindingsPath = Findings.Write(directory, check.Name, counterexample.Text) };
+                // A full disk must not lose the counterexample: the report carries the text either way.
+                counterexample = Findings.TryWrite(directory, check.Name, counterexample.Text, out var problem) is { } path
+                    ? counterexample with { FindingsPath = path }
+                    : counterexample with { FindingsError = problem };
             }
-            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, counterexample);
+            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, counterexample)
+            {
+                Replayed = settings.Replay,
+                Interrupted = settings.Cancellation.IsCancellationRequested,
+            };
         }
 
         private Counterexample Describe(Scenario original, Scenario shrunk, Disagreement d, ReplayToken token, int shrinks)
@@ -168,15 +184,29 @@ public static class PropertyEngine
                 $"Counterexample found by the property engine ({check.Name}).",
                 "", // the line of the first difference, filled in below (it does not change the line count)
                 "Expectations are the reference model's values: this file passes on the model.",
-                $"Replay: pmuconf check --seed {token}",
+                $"Replay: {ReplayCommand(token)}",
             };
             comments.AddRange(d.Notes);
             var line = comments.Count + 5 + d.StepIndex; // comments, profile, host, vm, blank line, then the steps
             comments[1] = $"{d.Explanation}: first difference at line {line}: expected {d.Expected}, got {d.Actual}";
             var text = ScenarioPrinter.Print(shown with { Comments = comments }, d.Expectations);
             return new Counterexample(original, shown, text, line, d.Expected, d.Actual, d.Explanation, token,
-                casesToFirstFailure, timeToFirstFailure, shrinks);
+                casesToFirstFailure, timeToFirstFailure, shrinks)
+            {
+                ReplayCommand = ReplayCommand(token),
+            };
         }
+
+        /// <summary>
+        /// What reproduces the case: for a differential check, pmuconf check with its target (a replay
+        /// token alone would run against the default target and pass); for the model's laws and
+        /// relations, the token in the property test's settings.
+        /// </summary>
+        private string ReplayCommand(ReplayToken token) =>
+            settings.ReplayCommand?.Invoke(token)
+            ?? (check is DifferentialCheck differential
+                ? $"pmuconf check --target {differential.Target.Name} --seed {token}"
+                : $"EngineSettings.Replay = ReplayToken {token} in the {check.Name} property");
     }
 
     /// <summary>An FsCheck runner that prints nothing and keeps the result for the engine.</summary>
