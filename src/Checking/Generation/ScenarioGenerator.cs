@@ -36,7 +36,7 @@ public static class ScenarioGenerator
 }
 
 /// <summary>One scenario under construction: the steps so far and what they did on the model.</summary>
-internal sealed class ScenarioBuilder
+internal sealed partial class ScenarioBuilder
 {
     private const int Cycle = Register.CycleCounter;
 
@@ -118,6 +118,7 @@ internal sealed class ScenarioBuilder
         steps.Add(step);
         outcomes.Add(outcome);
         Track(step, outcome);
+        History.Observe(step, outcome);
         return true;
     }
 
@@ -273,7 +274,7 @@ internal sealed class ScenarioBuilder
         {
             Emit(new LoadStep(v));
         }
-        switch (choices.Weighted([14, 10, 8, 20, 5, 18, 6, 6, 4, 4]))
+        switch (choices.Weighted([14, 10, 8, 20, 5, 18, 6, 6, 4, 4, ReachWeight]))
         {
             case 0:
                 ProgramCounter(v);
@@ -302,8 +303,11 @@ internal sealed class ScenarioBuilder
             case 8:
                 Emit(new PutStep(v));
                 break;
-            default:
+            case 9:
                 ChainPair(v);
+                break;
+            default:
+                ReachMove(v);
                 break;
         }
     }
