@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the committed local-tool package tools/packages/pmuconf-repo.<version>.nupkg from
-# tools/pmuconf-launcher (run after changing that folder; a test checks the two agree).
+# tools/pmuconf-launcher (run after changing that folder; a test checks the two agree). Bump <Version>
+# in the project and in .config/dotnet-tools.json too: NuGet caches a package by version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=tools/pmuconf-launcher

@@ -27,7 +27,7 @@ public static class Program
         if (!File.Exists(dll) || NewestSource(root) > File.GetLastWriteTimeUtc(dll))
         {
             Console.Error.WriteLine($"pmuconf: building {Path.GetRelativePath(Environment.CurrentDirectory, cli)} (Release) first; about a minute on a fresh clone, seconds after that");
-            var build = Run("dotnet", ["build", cli, "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"]);
+            var build = Run("dotnet", ["build", cli, "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly;NoSummary"]);
             if (build != 0 || !File.Exists(dll))
             {
                 Console.Error.WriteLine($"pmuconf: building {cli} failed (exit code {build})");
