@@ -164,7 +164,13 @@ public static class CheckCommand
             return ExitCodes.Interrupted;
         }
         junit.Add(KernelCommand.JUnitCase(report));
-        return KernelCommand.Print(report, output);
+        var code = KernelCommand.Print(report, output);
+        if (code == ExitCodes.Ok && report.Scenarios == report.NotRunnable)
+        {
+            output.WriteLine($"nothing was checked: no generated scenario was runnable on {kernel.Name} (exit code {ExitCodes.NothingChecked})");
+            return ExitCodes.NothingChecked;
+        }
+        return code;
     }
 
     /// <summary>The engine settings of the options, or null with the usage error.</summary>
