@@ -30,10 +30,12 @@ started=${SECONDS}
 
 mkdir -p "${out}"
 echo "fuzz smoke: ${seconds} s per run, campaigns in ${out}"
-dotnet build fuzz/Pmu.Harness -c Release --nologo -v q
-dotnet build src/Cli -c Release --nologo -v q
-harness=fuzz/Pmu.Harness/bin/Release/net10.0/pmuconf-fuzz
-pmuconf() { dotnet src/Cli/bin/Release/net10.0/pmuconf.dll "$@"; }
+# Debug, as `dotnet test` builds it: in CI both builds are already done (an instrumented Release
+# harness would cost another minute); a fixed-seed smoke run needs correctness, not speed.
+dotnet build fuzz/Pmu.Harness --nologo -v q -clp:NoSummary
+dotnet build src/Cli --nologo -v q -clp:NoSummary
+harness=fuzz/Pmu.Harness/bin/Debug/net10.0/pmuconf-fuzz
+pmuconf() { dotnet src/Cli/bin/Debug/net10.0/pmuconf.dll "$@"; }
 # Repros of the deliberately found divergences go to the smoke folder, not the repository's findings/.
 export PMUCONF_FINDINGS="${out}/findings"
 

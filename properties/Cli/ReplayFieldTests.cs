@@ -119,6 +119,15 @@ public sealed class ReplayFieldTests : IDisposable
     }
 
     [Fact]
+    public void Small_limits_are_printed_in_decimal()
+    {
+        var file = dir.Write("big.pmu", "profile 7.2\nvm vcpus=9\ninit -> ok\n");
+        var result = CliResult.Run("replay", file);
+        result.ExitCode.ShouldBe(2);
+        result.OutputLines[0].ShouldBe($"{file}:2: vcpus: 9 is out of range (at most 4)");
+    }
+
+    [Fact]
     public void Junit_writes_one_test_case_per_scenario_file()
     {
         var pass = dir.Write("s/a-pass.pmu", Passing);

@@ -74,6 +74,9 @@ public sealed class KernelFailureTests
         report.Boots.ShouldBeEmpty();
         KernelCampaign.Summary(report).ShouldBe("kernel:broken corpus: 48 scenarios, none run: the kernel could not be booted");
         KernelCommand.Print(report, TextWriter.Null).ShouldBe(ExitCodes.Error);
+        var testCase = KernelCommand.JUnitCase(report);
+        testCase.Outcome.ShouldBe(JUnitOutcome.Error);
+        testCase.Message.ShouldNotBeNull().ShouldStartWith("kernel broken"); // the boot's problem, or the probe's when it is not built
     }
 
     [Fact]

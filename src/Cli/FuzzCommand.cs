@@ -183,7 +183,15 @@ internal sealed class FuzzHarness(string root, TextWriter output, TextWriter err
 
     private string Project => Path.Combine(root, "fuzz", "Pmu.Harness");
 
-    private string Executable => Path.Combine(Project, "bin", "Release", "net10.0", "pmuconf-fuzz");
+    /// <summary>
+    /// The harness is built in pmuconf's own configuration (bin/&lt;configuration&gt;/net10.0): a Debug
+    /// pmuconf, as after `dotnet test`, uses the Debug harness that build already made; a Release one
+    /// (nightly campaigns) the faster Release harness.
+    /// </summary>
+    private static string Configuration =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name is "Debug" ? "Debug" : "Release";
+
+    private string Executable => Path.Combine(Project, "bin", Configuration, "net10.0", "pmuconf-fuzz");
 
     /// <summary>The folder holding PmuConformance.sln above the working directory or pmuconf's own folder.</summary>
     public static string? RepositoryRoot()
@@ -201,7 +209,7 @@ internal sealed class FuzzHarness(string root, TextWriter output, TextWriter err
         return null;
     }
 
-    /// <summary>Builds the harness (Release) when it is missing or a source it is built from is newer.</summary>
+    /// <summary>Builds the harness (in <see cref="Configuration"/>) when it is missing or a source it is built from is newer.</summary>
     public bool Ensure(bool build)
     {
         var stale = !File.Exists(Executable) || NewestSource() > File.GetLastWriteTimeUtc(Executable + ".dll");
@@ -209,14 +217,14 @@ internal sealed class FuzzHarness(string root, TextWriter output, TextWriter err
         {
             if (!File.Exists(Executable))
             {
-                error.WriteLine($"pmuconf fuzz: {Executable} is missing: run 'dotnet build {Project} -c Release'");
+                error.WriteLine($"pmuconf fuzz: {Executable} is missing: run 'dotnet build {Project} -c {Configuration}'");
                 return false;
             }
             return true;
         }
-        output.WriteLine($"pmuconf fuzz: building the harness: dotnet build {Path.GetRelativePath(root, Project)} -c Release");
+        output.WriteLine($"pmuconf fuzz: building the harness: dotnet build {Path.GetRelativePath(root, Project)} -c {Configuration}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "build", Project, "-c", "Release", "--nologo", "-v", "q" })
+        foreach (var argument in new[] { "build", Project, "-c", Configuration, "--nologo", "-v", "q" })
         {
             start.ArgumentList.Add(argument);
         }
