@@ -23,6 +23,17 @@ public sealed class FuzzFieldTests
     }
 
     [Fact]
+    public void A_campaign_folder_that_cannot_be_written_is_a_clear_error()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "target")); // where pmuconf writes the target name
+        var result = CliResult.Run("fuzz", "--target-fn", "parser", "--seconds", "1", "--no-build", "--out", dir.Path);
+        result.ExitCode.ShouldBe(2, result.Error);
+        result.Error.ShouldContain($"pmuconf fuzz: cannot write to the campaign folder {dir.Path}");
+        result.Error.ShouldNotContain("internal error");
+    }
+
+    [Fact]
     public void The_campaign_lock_is_free_again_once_released()
     {
         using var dir = new TempDirectory();

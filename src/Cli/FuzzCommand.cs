@@ -99,11 +99,19 @@ public static class FuzzCommand
         }
 
         var targetFile = Path.Combine(campaign, "target");
-        if (File.Exists(targetFile) && File.ReadAllText(targetFile).Trim() is var earlier && earlier != request.TargetName)
+        // An empty file is what a full disk left of an earlier first run: no campaign yet.
+        if (File.Exists(targetFile) && File.ReadAllText(targetFile).Trim() is { Length: > 0 } earlier && earlier != request.TargetName)
         {
             return Usage(error, $"{campaign} holds a campaign of '{earlier}', not '{request.TargetName}': use another --out");
         }
-        File.WriteAllText(targetFile, request.TargetName + "\n");
+        try
+        {
+            AtomicFile.WriteText(targetFile, request.TargetName + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Usage(error, $"cannot write to the campaign folder {campaign}: {e.Message}");
+        }
 
         var seeds = Path.Combine(campaign, "seeds");
         if (!Directory.Exists(seeds) && harness.Run(["seeds", request.TargetName, "--out", seeds, "--corpora", Path.Combine(root, "corpora")]) != 0)

@@ -81,6 +81,12 @@ public static class KernelCommand
                 return ExitCodes.Error;
             }
         }
+        if (QemuBoot.WhyMissing(Environment.GetEnvironmentVariable("PATH")) is { } noQemu)
+        {
+            // Once, not once per kernel: no kernel can boot without it.
+            error.WriteLine($"pmuconf kernel: {noQemu}");
+            return ExitCodes.Error;
+        }
         var exit = ExitCodes.Ok;
         var junit = new JUnitReport("pmuconf kernel");
         var runnable = 0;
