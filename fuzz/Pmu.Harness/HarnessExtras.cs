@@ -67,9 +67,18 @@ public static class HarnessExtras
             return 2;
         }
         var reporter = new FindingReporter(target, new CampaignLayout(campaign), options.GetValueOrDefault("--findings"), Console.Out);
-        var count = reporter.Run();
-        Console.WriteLine($"{count} new finding(s) reported in {new CampaignLayout(campaign).Findings}");
-        return 0;
+        try
+        {
+            var count = reporter.Run();
+            Console.WriteLine($"{count} new finding(s) reported in {new CampaignLayout(campaign).Findings}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The repros printed so far are complete; the raw inputs stay for the next report run.
+            Console.Error.WriteLine($"error: cannot write the finding reports: {e.Message}");
+            return 2;
+        }
     }
 
     private static Dictionary<string, string> Options(string[] args, out string? target)

@@ -34,6 +34,21 @@ public sealed class FuzzFieldTests
     }
 
     [Fact]
+    public void A_finding_whose_report_cannot_be_written_is_printed_and_exits_1()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("findings", "a file where the campaign's findings folder should be");
+        var result = CliResult.Run("fuzz", "--target-fn", "differential", "--against", "selftest:swinc-lost", "--stop-on-finding",
+            "--seconds", "60", "--no-build", "--out", dir.Path);
+        result.ExitCode.ShouldBe(1, result.Output + result.Error);
+        result.Output.ShouldContain("the shrunk repro:");
+        result.Output.ShouldContain("swinc ");
+        result.Error.ShouldContain("error: cannot write the finding reports");
+        result.Output.ShouldContain("new finding(s): raw inputs under");
+        (result.Output + result.Error).ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public void The_campaign_lock_is_free_again_once_released()
     {
         using var dir = new TempDirectory();

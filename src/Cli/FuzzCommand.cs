@@ -17,6 +17,9 @@ namespace PmuConformance.Cli;
 public static class FuzzCommand
 {
     private const double DefaultSeconds = 60;
+
+    /// <summary>The harness's exit code when its engine saved new raw findings (HarnessExitCodes.Findings).</summary>
+    private const int EngineFoundNewInputs = 3;
     private static readonly string[] Functions = ["differential", "parser", "explain"];
     private static readonly string[] Engines = ["inproc", "afl"];
 
@@ -128,6 +131,7 @@ public static class FuzzCommand
             error.WriteLine($"pmuconf fuzz: the harness failed (exit code {code})");
             return ExitCodes.Error;
         }
+        var engineFoundNew = code == EngineFoundNewInputs;
 
         // Decode, shrink and write every raw finding not reported yet; a report run that stops
         // on an input that hangs when re-run (exit 86) is started again and skips it.
@@ -141,6 +145,17 @@ public static class FuzzCommand
             }
         }
         var found = Reports(findings).Except(before).Count();
+        if (code != 0)
+        {
+            // The engine's raw inputs are on disk; what the report step shrank is printed above.
+            error.WriteLine($"pmuconf fuzz: the report step failed (exit code {code}): run the same command again to report the rest");
+            if (engineFoundNew || found > 0)
+            {
+                output.WriteLine($"pmuconf fuzz: new finding(s): raw inputs under {campaign}, repros printed above");
+                return ExitCodes.Mismatch;
+            }
+            return ExitCodes.Error;
+        }
         output.WriteLine(found == 0 ? "pmuconf fuzz: no new findings" : $"pmuconf fuzz: {found} new finding(s) in {findings}");
         return found > 0 ? ExitCodes.Mismatch : ExitCodes.Ok;
     }
