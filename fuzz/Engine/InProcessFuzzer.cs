@@ -35,8 +35,26 @@ public static class InProcessFuzzer
             }
 
             Directory.CreateDirectory(options.OutputDirectory);
-            using var outputLock = new FileStream(new OutputLayout(options.OutputDirectory).Lock, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            using var outputLock = LockOutput(options.OutputDirectory);
             return RunLocked(target, options, progress, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One output folder, one fuzzing process: a second one is a set-up error (InvalidOperationException,
+    /// which the harness reports as an error), never an unhandled exception that a supervisor would
+    /// take for a crash of the target.
+    /// </summary>
+    private static FileStream LockOutput(string outputDirectory)
+    {
+        var path = new OutputLayout(outputDirectory).Lock;
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"{Path.GetFullPath(outputDirectory)} is in use by another fuzzing process ({e.Message.TrimEnd('.')}): one output folder, one run", e);
         }
     }
 

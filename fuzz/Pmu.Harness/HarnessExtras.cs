@@ -40,9 +40,18 @@ public static class HarnessExtras
         }
         var (function, against) = PmuTargets.Split(target);
         var count = options.TryGetValue("--count", out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : SeedWriter.DefaultGeneratedSeeds;
-        var written = SeedWriter.Write(function, against, output, options.GetValueOrDefault("--corpora"), count);
-        Console.WriteLine($"{written} seed(s) for {target} written to {Path.GetFullPath(output)}");
-        return 0;
+        try
+        {
+            var written = SeedWriter.Write(function, against, output, options.GetValueOrDefault("--corpora"), count);
+            Console.WriteLine($"{written} seed(s) for {target} written to {Path.GetFullPath(output)}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk is a set-up error: no stack trace, and no partial seed folder left for the next run.
+            Console.Error.WriteLine($"error: cannot write the seeds to {Path.GetFullPath(output)}: {e.Message}");
+            return 2;
+        }
     }
 
     public static int WriteReports(string[] args)
@@ -58,9 +67,18 @@ public static class HarnessExtras
             return 2;
         }
         var reporter = new FindingReporter(target, new CampaignLayout(campaign), options.GetValueOrDefault("--findings"), Console.Out);
-        var count = reporter.Run();
-        Console.WriteLine($"{count} new finding(s) reported in {new CampaignLayout(campaign).Findings}");
-        return 0;
+        try
+        {
+            var count = reporter.Run();
+            Console.WriteLine($"{count} new finding(s) reported in {new CampaignLayout(campaign).Findings}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The repros printed so far are complete; the raw inputs stay for the next report run.
+            Console.Error.WriteLine($"error: cannot write the finding reports: {e.Message}");
+            return 2;
+        }
     }
 
     private static Dictionary<string, string> Options(string[] args, out string? target)

@@ -24,9 +24,36 @@ public static class SeedWriter
         "action=2 0 1", "allow 0x4000 32; deny 0x4011 1", "deny 0 0", "allow 0xffff 1\0deny 0x3ff 2",
     ];
 
-    public static int Write(string function, string against, string folder, string? corpora, int generated = DefaultGeneratedSeeds)
+    /// <summary>
+    /// Writes every seed into a temporary folder beside <paramref name="folder"/> and renames it into
+    /// place only when all are written: a full disk leaves no folder (the next run writes the seeds
+    /// again) instead of a partial one that later runs would take as complete.
+    /// </summary>
+    /// <param name="writeFile">How one seed file is written (default File.WriteAllBytes; tests inject failures).</param>
+    /// <exception cref="IOException">A seed could not be written; nothing is left behind.</exception>
+    public static int Write(string function, string against, string folder, string? corpora, int generated = DefaultGeneratedSeeds,
+        Action<string, byte[]>? writeFile = null)
     {
-        Directory.CreateDirectory(folder);
+        var partial = $"{Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)}.partial-{Environment.ProcessId}";
+        try
+        {
+            Directory.CreateDirectory(partial);
+            var count = WriteAll(function, against, partial, corpora, generated, writeFile ?? File.WriteAllBytes);
+            Directory.Move(partial, folder);
+            return count;
+        }
+        catch
+        {
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+            throw;
+        }
+    }
+
+    private static int WriteAll(string function, string against, string folder, string? corpora, int generated, Action<string, byte[]> writeFile)
+    {
         var seeds = function switch
         {
             PmuTargets.Differential => Differential(against, generated),
@@ -37,7 +64,7 @@ public static class SeedWriter
         var count = 0;
         foreach (var (name, bytes) in seeds)
         {
-            File.WriteAllBytes(Path.Combine(folder, name), bytes);
+            writeFile(Path.Combine(folder, name), bytes);
             count++;
         }
         return count;

@@ -11,8 +11,13 @@ namespace PmuConformance.Properties;
 /// a counterexample, shrinks it to a short repro that passes on the model and fails on the broken
 /// target, and its replay seed reproduces it.
 /// </summary>
-public sealed class BrokenEmulatorTests(ITestOutputHelper output)
+public sealed class BrokenEmulatorTests(ITestOutputHelper output) : IDisposable
 {
+    // Repro files go to a folder of this test's own, removed afterwards: CI leaves nothing in /tmp.
+    private readonly Cli.TempDirectory findings = new();
+
+    public void Dispose() => findings.Dispose();
+
     public static TheoryData<string> Broken => ["swincr-obeys-filter", "no-hyp-reprogram", "exclude-sets-ns"];
 
     private static ITarget Create(string name) => name switch
@@ -22,11 +27,11 @@ public sealed class BrokenEmulatorTests(ITestOutputHelper output)
         _ => BrokenEmulators.ExcludeSetsNsBits(),
     };
 
-    private static EngineSettings Settings(ulong seed) => new()
+    private EngineSettings Settings(ulong seed) => new()
     {
         Seed = seed,
         Duration = TimeSpan.FromSeconds(60), // an upper bound: each is found within the first thousand cases
-        FindingsDirectory = Path.Combine(Path.GetTempPath(), "pmuconf-test-findings"),
+        FindingsDirectory = findings.Path,
     };
 
     [Theory]

@@ -11,4 +11,13 @@ public static class ExitCodes
 
     /// <summary>Bad command line, a missing path, a scenario error or bad filter text.</summary>
     public const int Error = 2;
+
+    /// <summary>
+    /// Nothing was checked (every file skipped by the target, every generated scenario not runnable
+    /// there): not a pass. The kselftest convention for "skipped", so CI can tell it from green.
+    /// </summary>
+    public const int NothingChecked = 4;
+
+    /// <summary>Stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it); the seed was printed.</summary>
+    public const int Interrupted = 130;
 }

@@ -17,6 +17,9 @@ namespace PmuConformance.Cli;
 public static class FuzzCommand
 {
     private const double DefaultSeconds = 60;
+
+    /// <summary>The harness's exit code when its engine saved new raw findings (HarnessExitCodes.Findings).</summary>
+    private const int EngineFoundNewInputs = 3;
     private static readonly string[] Functions = ["differential", "parser", "explain"];
     private static readonly string[] Engines = ["inproc", "afl"];
 
@@ -80,6 +83,14 @@ public static class FuzzCommand
         {
             return Usage(error, "--jobs applies to --engine afl (the in-process engine is one process)");
         }
+        var campaign = Path.GetFullPath(request.Output ?? Path.Combine("fuzz-out", request.TargetName.Replace(':', '-').Replace('@', '-')));
+        // One folder, one campaign: a second run on the same folder would share the engine's state
+        // and take the first one's inputs for its own crashes.
+        using var campaignLock = CampaignLock.TryTake(campaign, out var busy);
+        if (campaignLock is null)
+        {
+            return Usage(error, busy!);
+        }
         if (FuzzHarness.RepositoryRoot() is not { } root)
         {
             return Usage(error, "cannot find the repository (PmuConformance.sln) above the current or the pmuconf folder");
@@ -90,14 +101,20 @@ public static class FuzzCommand
             return ExitCodes.Error;
         }
 
-        var campaign = Path.GetFullPath(request.Output ?? Path.Combine("fuzz-out", request.TargetName.Replace(':', '-').Replace('@', '-')));
         var targetFile = Path.Combine(campaign, "target");
-        if (File.Exists(targetFile) && File.ReadAllText(targetFile).Trim() is var earlier && earlier != request.TargetName)
+        // An empty file is what a full disk left of an earlier first run: no campaign yet.
+        if (File.Exists(targetFile) && File.ReadAllText(targetFile).Trim() is { Length: > 0 } earlier && earlier != request.TargetName)
         {
             return Usage(error, $"{campaign} holds a campaign of '{earlier}', not '{request.TargetName}': use another --out");
         }
-        Directory.CreateDirectory(campaign);
-        File.WriteAllText(targetFile, request.TargetName + "\n");
+        try
+        {
+            AtomicFile.WriteText(targetFile, request.TargetName + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Usage(error, $"cannot write to the campaign folder {campaign}: {e.Message}");
+        }
 
         var seeds = Path.Combine(campaign, "seeds");
         if (!Directory.Exists(seeds) && harness.Run(["seeds", request.TargetName, "--out", seeds, "--corpora", Path.Combine(root, "corpora")]) != 0)
@@ -114,6 +131,7 @@ public static class FuzzCommand
             error.WriteLine($"pmuconf fuzz: the harness failed (exit code {code})");
             return ExitCodes.Error;
         }
+        var engineFoundNew = code == EngineFoundNewInputs;
 
         // Decode, shrink and write every raw finding not reported yet; a report run that stops
         // on an input that hangs when re-run (exit 86) is started again and skips it.
@@ -127,6 +145,17 @@ public static class FuzzCommand
             }
         }
         var found = Reports(findings).Except(before).Count();
+        if (code != 0)
+        {
+            // The engine's raw inputs are on disk; what the report step shrank is printed above.
+            error.WriteLine($"pmuconf fuzz: the report step failed (exit code {code}): run the same command again to report the rest");
+            if (engineFoundNew || found > 0)
+            {
+                output.WriteLine($"pmuconf fuzz: new finding(s): raw inputs under {campaign}, repros printed above");
+                return ExitCodes.Mismatch;
+            }
+            return ExitCodes.Error;
+        }
         output.WriteLine(found == 0 ? "pmuconf fuzz: no new findings" : $"pmuconf fuzz: {found} new finding(s) in {findings}");
         return found > 0 ? ExitCodes.Mismatch : ExitCodes.Ok;
     }
@@ -177,7 +206,15 @@ internal sealed class FuzzHarness(string root, TextWriter output, TextWriter err
 
     private string Project => Path.Combine(root, "fuzz", "Pmu.Harness");
 
-    private string Executable => Path.Combine(Project, "bin", "Release", "net10.0", "pmuconf-fuzz");
+    /// <summary>
+    /// The harness is built in pmuconf's own configuration (bin/&lt;configuration&gt;/net10.0): a Debug
+    /// pmuconf, as after `dotnet test`, uses the Debug harness that build already made; a Release one
+    /// (nightly campaigns) the faster Release harness.
+    /// </summary>
+    private static string Configuration =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name is "Debug" ? "Debug" : "Release";
+
+    private string Executable => Path.Combine(Project, "bin", Configuration, "net10.0", "pmuconf-fuzz");
 
     /// <summary>The folder holding PmuConformance.sln above the working directory or pmuconf's own folder.</summary>
     public static string? RepositoryRoot()
@@ -195,7 +232,7 @@ internal sealed class FuzzHarness(string root, TextWriter output, TextWriter err
         return null;
     }
 
-    /// <summary>Builds the harness (Release) when it is missing or a source it is built from is newer.</summary>
+    /// <summary>Builds the harness (in <see cref="Configuration"/>) when it is missing or a source it is built from is newer.</summary>
     public bool Ensure(bool build)
     {
         var stale = !File.Exists(Executable) || NewestSource() > File.GetLastWriteTimeUtc(Executable + ".dll");
@@ -203,14 +240,14 @@ internal sealed class FuzzHarness(string root, TextWriter output, TextWriter err
         {
             if (!File.Exists(Executable))
             {
-                error.WriteLine($"pmuconf fuzz: {Executable} is missing: run 'dotnet build {Project} -c Release'");
+                error.WriteLine($"pmuconf fuzz: {Executable} is missing: run 'dotnet build {Project} -c {Configuration}'");
                 return false;
             }
             return true;
         }
-        output.WriteLine($"pmuconf fuzz: building the harness: dotnet build {Path.GetRelativePath(root, Project)} -c Release");
+        output.WriteLine($"pmuconf fuzz: building the harness: dotnet build {Path.GetRelativePath(root, Project)} -c {Configuration}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "build", Project, "-c", "Release", "--nologo", "-v", "q" })
+        foreach (var argument in new[] { "build", Project, "-c", Configuration, "--nologo", "-v", "q" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -49,10 +49,15 @@ public static class HelpTexts
           pmuconf replay corpora/filter/ extra.pmu --target model
           pmuconf replay --bless new-case.pmu
 
+        A file that checks nothing (no steps, no '->' expectation, an unfilled '-> ?' without --bless)
+        is a scenario error. --junit FILE also writes JUnit XML, one test case per file.
+
         Exit codes:
           0  every expectation met (with --bless: every file passed or was rewritten)
           1  some expectation not met, or the target crashed on a scenario
-          2  usage error (unknown option or target, missing path, no *.pmu found) or a scenario error
+          2  usage error (unknown option or target, missing path, no *.pmu found), a scenario error,
+             a blessed file that could not be written, or a target that could not run at all
+          4  nothing was checked: the target skipped every file
         """;
 
     private const string ExplainDetails = """

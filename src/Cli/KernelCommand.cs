@@ -48,12 +48,17 @@ public static class KernelCommand
             Description = "Sum the results files of a sharded run into one report (runs nothing)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var junit = new Option<string?>("--junit")
+        {
+            Description = "Also write the results as JUnit XML to this file (one test case per kernel and scenario source)",
+        };
         var command = new Command("kernel",
             "Check the reference model against real Linux KVM: boots each kernel under QEMU (run scripts/setup-kernel-oracle.sh once),\n"
             + "replays the runnable corpus files and generated scenarios on the qemu-max and qemu-a57 presets, and compares through the projection.\n"
-            + "Exit codes: 0 every checked line agrees, 1 a disagreement (written to findings/), 2 usage error or a kernel that could not be booted.")
+            + "Exit codes: 0 every checked line agrees (known deviations included), 1 a new disagreement (written to findings/), 2 usage error or a kernel\n"
+            + "that could not be booted, 4 nothing was runnable, 130 interrupted.")
         {
-            kernels, generated, seed, corpus, shard, results, merge,
+            kernels, generated, seed, corpus, shard, results, merge, junit,
         };
         command.SetAction(parse =>
         {
@@ -74,7 +79,7 @@ public static class KernelCommand
             }
             var resultsPath = parse.GetValue(results) ?? (part.IsAll ? null : KernelResults.DefaultPath(part));
             return Run(parse.GetValue(kernels) is { Length: > 0 } k ? k : [.. KernelImage.DebianNames],
-                parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, part, resultsPath, io.Output, io.Error);
+                parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, part, resultsPath, parse.GetValue(junit), io.Output, io.Error);
         });
         return command;
     }
@@ -100,7 +105,8 @@ public static class KernelCommand
         return exit;
     }
 
-    private static int Run(string[] kernels, int generated, string seedText, string[] corpus, Shard shard, string? resultsPath, TextWriter output, TextWriter error)
+    private static int Run(string[] kernels, int generated, string seedText, string[] corpus, Shard shard, string? resultsPath, string? junitPath,
+        TextWriter output, TextWriter error)
     {
         if (!Numbers.TryParse(seedText, out var seed))
         {
@@ -127,11 +133,24 @@ public static class KernelCommand
             }
         }
         scenarios = [.. shard.Of(scenarios)];
+        if (QemuBoot.WhyMissing(Environment.GetEnvironmentVariable("PATH")) is { } noQemu)
+        {
+            // Once, not once per kernel: no kernel can boot without it.
+            error.WriteLine($"pmuconf kernel: {noQemu}");
+            return ExitCodes.Error;
+        }
         var exit = ExitCodes.Ok;
         var table = new List<(KernelTarget Target, List<KernelReport> Reports)>();
         var all = new List<KernelReport>();
+        var junit = new JUnitReport("pmuconf kernel");
+        var runnable = 0;
+        using var interrupt = new Interruption();
         foreach (var name in kernels)
         {
+            if (interrupt.Signal is not null)
+            {
+                break;
+            }
             if (KernelTarget.Resolve(KernelTarget.Prefix + name, out var unknown) is not { } target)
             {
                 error.WriteLine($"pmuconf kernel: {unknown}");
@@ -139,14 +158,21 @@ public static class KernelCommand
                 continue;
             }
             error.WriteLine($"kernel {target.Kernel.Name}: Linux {target.Kernel.Release}, profile {KernelProfiles.Name(target.Kernel.Profile)}");
-            var reports = new List<KernelReport> { KernelCampaign.Replay(target, scenarios, KernelResults.WithShard("corpus", shard)) };
-            if (generated > 0)
+            target.Progress = message => error.WriteLine(message);
+            var corpusReport = KernelCampaign.Replay(target, scenarios, KernelResults.WithShard("corpus", shard));
+            var reports = new List<KernelReport> { corpusReport };
+            // A kernel that did not boot for the corpus will not boot for generated scenarios either: say it once.
+            var unbootable = corpusReport.Boots.Count == 0 && corpusReport.Problems.Count > 0;
+            if (generated > 0 && !unbootable)
             {
                 // Per kernel AND preset: the QEMU CPUs differ in PMUVer (10- or 16-bit space), counters and PMCEID1.
-                reports.AddRange(Presets.Select(preset => KernelCampaign.Generated(target, generated, seed, [preset], shard: shard)));
+                foreach (var preset in Presets.TakeWhile(_ => interrupt.Signal is null))
+                {
+                    reports.Add(KernelCampaign.Generated(target, generated, seed, [preset], shard: shard));
+                }
                 // Section 8 (nested) where the kernel and its QEMU run guest hypervisors (7.2 on QEMU 10).
                 var nestedSetup = new Setup(target.Kernel.Profile, HostSpec.QemuMax, new VmSpec(Nested: true, El3: true));
-                if (target.WhyNotRunnable(nestedSetup) is null)
+                if (interrupt.Signal is null && target.WhyNotRunnable(nestedSetup) is null)
                 {
                     reports.Add(KernelCampaign.Generated(target, generated, seed, [HostSpec.QemuMax], nestedOnly: true, shard: shard));
                 }
@@ -154,6 +180,8 @@ public static class KernelCommand
             foreach (var report in reports)
             {
                 exit = Math.Max(exit, Print(report, output));
+                runnable += report.Scenarios - report.NotRunnable;
+                junit.Add(JUnitCase(report));
             }
             table.Add((target, reports));
             all.AddRange(reports);
@@ -164,7 +192,34 @@ public static class KernelCommand
             error.WriteLine($"results of shard {shard}: {resultsPath} (merge with: pmuconf kernel --merge FILES...)");
         }
         PrintDeviationTable(table, output);
+        if (interrupt.Signal is { } signal)
+        {
+            output.WriteLine($"interrupted by {signal}: QEMU stopped; repeat with pmuconf kernel --seed {Numbers.Hex(seed)}");
+            exit = ExitCodes.Interrupted;
+        }
+        else if (exit == ExitCodes.Ok && runnable == 0)
+        {
+            output.WriteLine($"nothing was checked: no scenario was runnable on {string.Join(", ", kernels)} (exit code {ExitCodes.NothingChecked})");
+            exit = ExitCodes.NothingChecked;
+        }
+        if (junitPath is not null && junit.TryWrite(junitPath) is { } problem)
+        {
+            error.WriteLine($"pmuconf kernel: {problem}");
+            exit = exit == ExitCodes.Ok ? ExitCodes.Error : exit;
+        }
         return exit;
+    }
+
+    /// <summary>A kernel report as one JUnit test case: failed on new disagreements, an error when the kernel did not boot.</summary>
+    public static JUnitCase JUnitCase(KernelReport report)
+    {
+        var details = string.Join("\n", [KernelCampaign.Summary(report), .. report.Mismatches.Select(m => m.ToString()), .. report.Problems]);
+        var seconds = report.Boots.Sum(b => b.Elapsed.TotalSeconds);
+        var name = $"{report.Kernel} {report.Source}";
+        return report.Problems.Count > 0 ? new JUnitCase(name, "kernel", JUnitOutcome.Error, seconds, report.Problems[0], details)
+            : report.Mismatches.Count > 0 ? new JUnitCase(name, "kernel", JUnitOutcome.Failed, seconds, $"{report.Mismatches.Count} disagreement(s): {report.Mismatches[0]}", details)
+            : report.Scenarios == report.NotRunnable ? new JUnitCase(name, "kernel", JUnitOutcome.Skipped, seconds, "no scenario was runnable here", details)
+            : new JUnitCase(name, "kernel", JUnitOutcome.Passed, seconds, null, details);
     }
 
     /// <summary>
@@ -220,7 +275,7 @@ public static class KernelCommand
         }
         foreach (var finding in report.Findings)
         {
-            output.WriteLine("  written: " + finding);
+            output.WriteLine("  repro: " + finding);
         }
         foreach (var problem in report.Problems)
         {

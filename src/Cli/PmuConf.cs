@@ -19,7 +19,7 @@ public static class PmuConf
             // a usage error is 2 here, and a short hint beats a page of help.
             foreach (var parseError in parse.Errors)
             {
-                error.WriteLine($"pmuconf: {parseError.Message}");
+                error.WriteLine($"pmuconf: {ParseErrors.Readable(parseError.Message)}");
             }
             var command = parse.CommandResult.Command;
             var name = command is RootCommand ? "pmuconf" : $"pmuconf {command.Name}";

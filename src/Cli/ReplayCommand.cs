@@ -29,7 +29,11 @@ public static class ReplayCommand
         {
             Description = "Also list every passing file",
         };
-        var command = new Command("replay", HelpTexts.Replay) { paths, target, bless, blessAll, verbose };
+        var junit = new Option<string?>("--junit")
+        {
+            Description = "Also write the results as JUnit XML to this file (one test case per scenario file)",
+        };
+        var command = new Command("replay", HelpTexts.Replay) { paths, target, bless, blessAll, verbose, junit };
         command.SetAction(parse =>
         {
             var options = new ReplayOptions(
@@ -37,7 +41,8 @@ public static class ReplayCommand
                 parse.GetValue(target)!,
                 parse.GetValue(bless),
                 parse.GetValue(blessAll),
-                parse.GetValue(verbose));
+                parse.GetValue(verbose),
+                parse.GetValue(junit));
             var io = parse.InvocationConfiguration;
             return new ReplayRunner(io.Output, io.Error).Run(options);
         });

@@ -1,5 +1,6 @@
 using System.Text;
 using PmuConformance.ReferenceModel;
+using PmuConformance.Checking.Engine;
 using PmuConformance.Scenarios;
 
 namespace PmuConformance.Cli;
@@ -8,19 +9,25 @@ namespace PmuConformance.Cli;
 /// <param name="Bless">Write observed values into existing <c>-&gt; X</c> and <c>-&gt; ?</c> expectations.</param>
 /// <param name="BlessAll">Like <paramref name="Bless"/>, and also add <c>-&gt; X</c> to every step that yields something.</param>
 /// <param name="Verbose">Also list every passing file.</param>
+/// <param name="JUnit">Also write the results as JUnit XML to this file (one test case per scenario file).</param>
 public sealed record ReplayOptions(
     IReadOnlyList<string> Paths,
     string Target = "model",
     bool Bless = false,
     bool BlessAll = false,
-    bool Verbose = false);
+    bool Verbose = false,
+    string? JUnit = null);
 
 /// <summary>
 /// Runs scenario files on one target and reports, per file, every unmet expectation
 /// (<c>file:line: expected X, got Y</c>), scenario errors and skipped files, then one summary line.
-/// Results go to the output writer; usage errors to the error writer.
+/// Results go to the output writer; usage errors to the error writer. A file is only "passed" when
+/// it checked something: a file without steps or expectations, or with an unfilled <c>-&gt; ?</c>,
+/// is an error, and a run in which every file was skipped exits with
+/// <see cref="ExitCodes.NothingChecked"/>.
 /// </summary>
-public sealed class ReplayRunner(TextWriter output, TextWriter error)
+/// <param name="writeFile">How blessed files are written (default <see cref="AtomicFile.Write"/>; tests inject failures).</param>
+public sealed class ReplayRunner(TextWriter output, TextWriter error, Action<string, byte[]>? writeFile = null)
 {
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
@@ -37,6 +44,20 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         Blessed,
         Error,
         Skipped,
+        NotWritten,
+    }
+
+    private readonly Action<string, byte[]> write = writeFile ?? WriteAtomically;
+
+    private static void WriteAtomically(string path, byte[] bytes) => AtomicFile.Write(path, bytes);
+
+    /// <summary>What was printed about the file being reported, for the JUnit report.</summary>
+    private readonly List<string> said = [];
+
+    private void Say(string line)
+    {
+        output.WriteLine(line);
+        said.Add(line);
     }
 
     public int Run(ReplayOptions options)
@@ -83,24 +104,37 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
                 runnable.Add(loaded[i]);
             }
         }
-        var executions = ExecuteAll(target, runnable);
+        Dictionary<LoadedFile, RunResult> executions;
+        try
+        {
+            executions = ExecuteAll(target, runnable);
+        }
+        catch (TargetFailureException e)
+        {
+            // The target could not run at all (a kernel that does not boot): one error, not one crash per file.
+            error.WriteLine($"pmuconf replay: target {target.Name} could not run: {e.Message}");
+            return ExitCodes.Error;
+        }
+        var junit = new JUnitReport($"pmuconf replay --target {target.Name}");
 
         for (var i = 0; i < loaded.Count; i++)
         {
             var file = loaded[i];
+            said.Clear();
             if (file.Error is not null)
             {
-                output.WriteLine(file.Error);
+                Say(file.Error);
                 verdicts[i] = Verdict.Error;
             }
             else if (verdicts[i] == Verdict.Skipped)
             {
-                output.WriteLine($"{file.Path}: skipped by target {target.Name}: {reasons[i]}");
+                Say($"{file.Path}: skipped by target {target.Name}: {reasons[i]}");
             }
             else
             {
                 verdicts[i] = Report(file, executions[file], target, options);
             }
+            junit.Add(JUnitCase(file.Path, target.Name, verdicts[i], reasons[i]));
         }
 
         int Count(Verdict v) => verdicts.Count(x => x == v);
@@ -113,14 +147,44 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         {
             summary += $", {Count(Verdict.Error)} with scenario errors";
         }
+        if (Count(Verdict.NotWritten) > 0)
+        {
+            summary += $", {Count(Verdict.NotWritten)} not written";
+        }
         if (Count(Verdict.Skipped) > 0)
         {
             summary += $", {Count(Verdict.Skipped)} skipped";
         }
+        var nothingChecked = Count(Verdict.Skipped) == verdicts.Length;
+        if (nothingChecked)
+        {
+            output.WriteLine($"nothing was checked: target {target.Name} skipped every file (exit code {ExitCodes.NothingChecked})");
+        }
         output.WriteLine(summary);
-        return Count(Verdict.Error) > 0 ? ExitCodes.Error
+        var code = Count(Verdict.Error) + Count(Verdict.NotWritten) > 0 ? ExitCodes.Error
             : Count(Verdict.Failed) > 0 ? ExitCodes.Mismatch
+            : nothingChecked ? ExitCodes.NothingChecked
             : ExitCodes.Ok;
+        if (options.JUnit is { } junitPath && junit.TryWrite(junitPath) is { } problem)
+        {
+            error.WriteLine($"pmuconf replay: {problem}");
+            return code == ExitCodes.Mismatch ? code : ExitCodes.Error;
+        }
+        return code;
+    }
+
+    private JUnitCase JUnitCase(string path, string targetName, Verdict verdict, string? skipReason)
+    {
+        var details = string.Join("\n", said);
+        var outcome = verdict switch
+        {
+            Verdict.Passed or Verdict.Blessed => JUnitOutcome.Passed,
+            Verdict.Failed => JUnitOutcome.Failed,
+            Verdict.Skipped => JUnitOutcome.Skipped,
+            _ => JUnitOutcome.Error,
+        };
+        var message = verdict == Verdict.Skipped ? skipReason : said.FirstOrDefault();
+        return new JUnitCase(path, $"replay.{targetName}", outcome, 0, outcome == JUnitOutcome.Passed ? null : message, details);
     }
 
     private int UsageError(string message)
@@ -165,7 +229,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
                 return results;
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException and not TargetFailureException)
         {
             // fall through to one scenario at a time
         }
@@ -175,7 +239,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
             {
                 results[file] = new RunResult(target.Execute(file.Scenario!));
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OutOfMemoryException and not TargetFailureException)
             {
                 results[file] = new RunResult(null, $"{e.GetType().Name}: {e.Message}");
             }
@@ -186,42 +250,70 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
     private Verdict Report(LoadedFile file, RunResult result, ITarget target, ReplayOptions options)
     {
         var scenario = file.Scenario!;
+        if (scenario.Steps.Count == 0)
+        {
+            Say($"{file.Path}: nothing to check: the scenario has no steps");
+            return Verdict.Error;
+        }
         if (result.Execution is not { } execution)
         {
-            output.WriteLine($"{file.Path}: target {target.Name} crashed: {result.Crash}");
+            Say($"{file.Path}: target {target.Name} crashed: {result.Crash}");
             return Verdict.Failed;
         }
         if (target is IProjectingTarget projecting && execution.Error is null)
         {
             return ReportProjected(file, projecting, execution, options);
         }
-        var mismatches = ExpectationCheck.Mismatches(scenario, execution);
         var blessing = (options.Bless || options.BlessAll) && execution.Error is null;
-        foreach (var mismatch in mismatches)
+        if (!blessing && Placeholders.Lines(file.Text) is { Count: > 0 } unfilled)
         {
-            output.WriteLine(blessing ? $"{mismatch} (blessed)" : mismatch.ToString());
+            // A placeholder checks nothing: replaying it without --bless would pass silently.
+            foreach (var line in unfilled)
+            {
+                Say($"{file.Path}:{line}: unfilled placeholder '-> ?': run 'pmuconf replay --bless' to fill it");
+            }
+            return Verdict.Error;
+        }
+        var mismatches = ExpectationCheck.Mismatches(scenario, execution);
+        if (!blessing)
+        {
+            foreach (var mismatch in mismatches)
+            {
+                Say(mismatch.ToString());
+            }
         }
         if (execution.Error is not null)
         {
-            output.WriteLine(execution.Error.Message);
+            Say(execution.Error.Message);
             return Verdict.Error;
         }
         if (execution.Outcomes.Count != scenario.Steps.Count)
         {
-            output.WriteLine($"{file.Path}: target {target.Name} gave {execution.Outcomes.Count} results for {scenario.Steps.Count} steps");
+            Say($"{file.Path}: target {target.Name} gave {execution.Outcomes.Count} results for {scenario.Steps.Count} steps");
             return Verdict.Failed;
         }
+        var expectations = scenario.Steps.Count(s => s.Expected is not null);
         if (blessing)
         {
-            return Bless(file, execution, options.BlessAll, mismatches.Count);
+            if (expectations == 0 && !options.BlessAll && Placeholders.Lines(file.Text).Count == 0)
+            {
+                Say($"{file.Path}: nothing to check or bless: no '->' expectations (--bless-all adds them)");
+                return Verdict.Error;
+            }
+            return Bless(file, execution, options.BlessAll, mismatches);
         }
         if (mismatches.Count > 0)
         {
             return Verdict.Failed;
         }
+        if (expectations == 0)
+        {
+            Say($"{file.Path}: nothing to check: no '->' expectations (add them, or let 'pmuconf replay --bless-all' write them)");
+            return Verdict.Error;
+        }
         if (options.Verbose)
         {
-            output.WriteLine($"{file.Path}: passed ({scenario.Steps.Count(s => s.Expected is not null)} expectations)");
+            Say($"{file.Path}: passed ({expectations} expectations)");
         }
         return Verdict.Passed;
     }
@@ -241,7 +333,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         var againstFile = target.CompareWithExpectations(scenario, execution);
         foreach (var mismatch in judged.Mismatches)
         {
-            output.WriteLine($"{mismatch} (no known deviation explains it)");
+            Say($"{mismatch} (no known deviation explains it)");
         }
         // The kernel's behaviour is fully explained by known deviations, just not by the ones the file
         // names (an intent file on a kernel that shows a deviation, or a deviation file on a kernel
@@ -249,26 +341,26 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         var explained = judged.Mismatches.Count == 0 && (!judged.Shows.IsEmpty || !judged.NoLongerShows.IsEmpty);
         foreach (var mismatch in againstFile.Mismatches)
         {
-            output.WriteLine(explained
+            Say(explained
                 ? $"{mismatch} (the file's expectation; explained by known deviations: shows {Show(judged.Shows)}, no longer shows {Show(judged.NoLongerShows)})"
                 : $"{mismatch} (the file's expectation)");
         }
         var modelMismatches = ExpectationCheck.Mismatches(scenario, new ModelTarget().Execute(scenario));
         foreach (var mismatch in modelMismatches)
         {
-            output.WriteLine($"{mismatch} (the reference model does not reproduce the file: fix the file or the model)");
+            Say($"{mismatch} (the reference model does not reproduce the file: fix the file or the model)");
         }
         foreach (var step in judged.Unchecked)
         {
-            output.WriteLine($"{file.Path}:{step.Line}: not checked: {step.Reason}");
+            Say($"{file.Path}:{step.Line}: not checked: {step.Reason}");
         }
         if (!judged.Shows.IsEmpty)
         {
-            output.WriteLine($"{file.Path}: shows known deviation {judged.Shows}");
+            Say($"{file.Path}: shows known deviation {judged.Shows}");
         }
         if (!judged.NoLongerShows.IsEmpty)
         {
-            output.WriteLine($"{file.Path}: no longer shows {judged.NoLongerShows} (expected of {target.Name}: fixed?)");
+            Say($"{file.Path}: no longer shows {judged.NoLongerShows} (expected of {target.Name}: fixed?)");
         }
         if (judged.Mismatches.Count > 0 || modelMismatches.Count > 0 || (againstFile.Mismatches.Count > 0 && !explained))
         {
@@ -276,15 +368,19 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         }
         if (options.Verbose)
         {
-            output.WriteLine($"{file.Path}: passed ({judged.Checked} lines checked through the projection)");
+            Say($"{file.Path}: passed ({judged.Checked} lines checked through the projection)");
         }
         return Verdict.Passed;
     }
 
     private static string Show(DeviationSet deviations) => deviations.IsEmpty ? "none" : deviations.ToString();
 
-    /// <summary>Writes the observed values into the file; checks that the result reads back as meant.</summary>
-    private Verdict Bless(LoadedFile file, Execution execution, bool addMissing, int mismatches)
+    /// <summary>
+    /// Writes the observed values into the file; checks that the result reads back as meant. The
+    /// mismatches are printed as "(blessed)" only once the file is written: a file that could not be
+    /// written is reported, and the other files are still blessed.
+    /// </summary>
+    private Verdict Bless(LoadedFile file, Execution execution, bool addMissing, IReadOnlyList<Mismatch> mismatches)
     {
         var scenario = file.Scenario!;
         var updates = new List<ExpectationUpdate>();
@@ -299,18 +395,30 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error)
         var (text, changed) = ExpectationRewriter.Rewrite(file.Text, updates, addMissing);
         if (changed == 0)
         {
-            return mismatches == 0 ? Verdict.Passed : Verdict.Failed;
+            mismatches.ToList().ForEach(m => Say(m.ToString()));
+            return mismatches.Count == 0 ? Verdict.Passed : Verdict.Failed;
         }
         var reread = ScenarioParser.TryParse(text, file.Path, out var rereadError);
         if (reread is null || ExpectationCheck.Mismatches(reread, execution).Count > 0)
         {
             // A defect of the rewriter: never write a file that would not replay.
-            output.WriteLine($"{file.Path}: not blessed: the rewritten file would not replay ({rereadError?.Message ?? "expectations differ"})");
+            mismatches.ToList().ForEach(m => Say(m.ToString()));
+            Say($"{file.Path}: not blessed: the rewritten file would not replay ({rereadError?.Message ?? "expectations differ"})");
             return Verdict.Error;
         }
         var bytes = new UTF8Encoding(false).GetBytes(text);
-        File.WriteAllBytes(file.Path, file.HasBom ? [.. Utf8Bom, .. bytes] : bytes);
-        output.WriteLine($"{file.Path}: blessed ({changed} line{(changed == 1 ? "" : "s")} written)");
+        try
+        {
+            write(file.Path, file.HasBom ? [.. Utf8Bom, .. bytes] : bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            mismatches.ToList().ForEach(m => Say(m.ToString()));
+            Say($"{file.Path}: not blessed: cannot write the file: {e.Message}");
+            return Verdict.NotWritten;
+        }
+        mismatches.ToList().ForEach(m => Say($"{m} (blessed)"));
+        Say($"{file.Path}: blessed ({changed} line{(changed == 1 ? "" : "s")} written)");
         return Verdict.Blessed;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace PmuConformance.Cli;
 
 /// <summary>Turns the paths given to <c>replay</c> into the list of scenario files to run.</summary>
@@ -7,13 +9,16 @@ public static class ScenarioFiles
 
     /// <summary>
     /// A file stands for itself (whatever its extension); a directory for every <c>*.pmu</c> under
-    /// it, recursively, in ordinal order of their paths. A file named twice runs once.
+    /// it, recursively, in ordinal order of their paths. Symbolic links are followed, but a
+    /// directory already visited (a link back up the tree, or a second link to the same place) is
+    /// entered once, and a file reached twice, by any path, runs once.
     /// </summary>
     /// <param name="missing">The paths that are neither a file nor a directory.</param>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths, out IReadOnlyList<string> missing)
     {
         var files = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seenFiles = new HashSet<string>(StringComparer.Ordinal);
+        var seenDirectories = new HashSet<string>(StringComparer.Ordinal);
         var notFound = new List<string>();
         foreach (var path in paths)
         {
@@ -24,7 +29,7 @@ public static class ScenarioFiles
             }
             else if (Directory.Exists(path))
             {
-                found = Directory.EnumerateFiles(path, Pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+                found = Walk(path, seenDirectories).Order(StringComparer.Ordinal);
             }
             else
             {
@@ -33,7 +38,7 @@ public static class ScenarioFiles
             }
             foreach (var file in found)
             {
-                if (seen.Add(Path.GetFullPath(file)))
+                if (seenFiles.Add(RealPath(file)))
                 {
                     files.Add(file);
                 }
@@ -42,4 +47,47 @@ public static class ScenarioFiles
         missing = notFound;
         return files;
     }
+
+    /// <summary>The <c>*.pmu</c> files under a directory, entering each real directory once.</summary>
+    private static List<string> Walk(string root, HashSet<string> seenDirectories)
+    {
+        var files = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            if (!seenDirectories.Add(RealPath(directory)))
+            {
+                continue;
+            }
+            files.AddRange(Directory.EnumerateFiles(directory, Pattern));
+            foreach (var sub in Directory.EnumerateDirectories(directory))
+            {
+                pending.Push(sub);
+            }
+        }
+        return files;
+    }
+
+    /// <summary>The path with every symbolic link resolved (realpath(3)); the full path if that fails.</summary>
+    private static string RealPath(string path)
+    {
+        var resolved = NativeRealPath(path, IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+        {
+            return Path.GetFullPath(path);
+        }
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved) ?? Path.GetFullPath(path);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(resolved); // realpath allocates with malloc; FreeHGlobal is free() on Unix
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "realpath")]
+    private static extern IntPtr NativeRealPath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr resolved);
 }

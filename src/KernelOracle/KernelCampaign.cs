@@ -82,7 +82,17 @@ public static class KernelCampaign
     private static KernelReport Run(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source)
     {
         var bootsBefore = target.Boots.Count;
-        var executions = target.ExecuteAll(scenarios);
+        IReadOnlyList<Execution> executions;
+        try
+        {
+            executions = target.ExecuteAll(scenarios);
+        }
+        catch (TargetFailureException e)
+        {
+            // The kernel did not boot: one problem for the whole source, not one per scenario.
+            return new KernelReport(target.Name, source, scenarios.Count, 0, 0, 0, [], [e.Message], [],
+                target.Boots.Skip(bootsBefore).ToList());
+        }
         int notRunnable = 0, checkedLines = 0, uncheckedLines = 0;
         var mismatches = new List<Mismatch>();
         var problems = new List<string>();
@@ -152,13 +162,18 @@ public static class KernelCampaign
         };
         header.AddRange(comparison.Mismatches.Select(m => $"step {m.StepIndex + 1}: model {m.Expected}, kernel {m.Actual}"));
         var text = ScenarioPrinter.Print(scenario with { Comments = header }, model.Outcomes.Select(o => (Outcome?)o).ToList());
-        return Findings.Write(Findings.DefaultDirectory(), "kernel-" + target.Kernel.Name, text);
+        return Findings.TryWrite(Findings.DefaultDirectory(), "kernel-" + target.Kernel.Name, text, out var problem)
+            ?? $"NOT written ({problem}); the repro:\n{text}";
     }
 
     /// <summary>A one-line summary for progress and CI logs.</summary>
     public static string Summary(KernelReport report)
     {
         var boots = report.Boots;
+        if (boots.Count == 0 && report.Problems.Count > 0)
+        {
+            return $"{report.Kernel} {report.Source}: {report.Scenarios} scenarios, none run: the kernel could not be booted";
+        }
         var startUp = boots.Count > 0 ? boots.Average(b => b.StartUp.TotalSeconds) : 0;
         return $"{report.Kernel} {report.Source}: {report.Scenarios} scenarios ({report.NotRunnable} not runnable here), "
             + $"{report.CheckedLines} lines checked, {report.UncheckedLines} not checkable, {report.Mismatches.Count} new disagreements"

@@ -25,6 +25,11 @@ public sealed partial record KernelImage(string Name, string Path, string Releas
                 : $"kernel image '{spec}' not found (expected debian-6.1, debian-6.12, debian-7.2 or a path to an arm64 Image)";
             return null;
         }
+        if (KernelImageHeader.WhyNotBootable(path) is { } broken)
+        {
+            error = $"{path}: {broken}";
+            return null;
+        }
         var release = ReadRelease(path);
         if (release is null)
         {

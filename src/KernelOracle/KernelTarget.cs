@@ -11,7 +11,8 @@ public sealed record BootStatistics(string Preset, int Scenarios, TimeSpan Elaps
 /// Scenarios are batched per QEMU preset and run by the probe, each in a fresh VM, one boot per
 /// batch. Comparison with the model goes through <see cref="KernelProjection"/>.
 /// </summary>
-public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
+/// <param name="boot">Boots the kernel once (default <see cref="QemuBoot.Run"/>; tests give a failing one).</param>
+public sealed class KernelTarget(KernelImage kernel, Func<string, string, byte[], TimeSpan, BootResult>? boot = null) : IProjectingTarget
 {
     public const string Prefix = "kernel:";
 
@@ -27,6 +28,7 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
 
     public string Name => Prefix + Kernel.Name;
 
+    /// <summary>The boots that completed (a failed boot is a <see cref="TargetFailureException"/>, not a boot).</summary>
     public IReadOnlyList<BootStatistics> Boots => boots;
 
     /// <summary>
@@ -37,11 +39,23 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
         ? DeviationLedger.ForKernel(Kernel.Name)
         : DeviationLedger.ForProfile(Kernel.Profile);
 
+    /// <summary>Told before each boot, so that a minute of booting is not a minute of silence.</summary>
+    public Action<string>? Progress { get; set; }
+
     /// <summary>Resolves <c>kernel:&lt;spec&gt;</c>; null with a message if the kernel or QEMU is missing.</summary>
     public static KernelTarget? Resolve(string name, out string? error)
     {
         var image = KernelImage.Resolve(name[Prefix.Length..], out error);
-        return image is null ? null : new KernelTarget(image);
+        if (image is null)
+        {
+            return null;
+        }
+        if (QemuBoot.WhyMissing(Environment.GetEnvironmentVariable("PATH")) is { } missing)
+        {
+            error = missing;
+            return null;
+        }
+        return new KernelTarget(image);
     }
 
     public string? WhyNotRunnable(Setup setup) => WhyNotRunnable(new Scenario(setup, []));
@@ -89,33 +103,35 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
     private static Execution NotRunnable(Scenario scenario, string reason) =>
         new([], new ScenarioException(scenario.Source, 0, "not runnable here: " + reason));
 
+    /// <summary>The real boot: QEMU with the machine this kernel and preset need (QEMU 10 and nested mode for 7.2).</summary>
+    private BootResult BootOnQemu(string image, string preset, byte[] initramfs, TimeSpan timeout) =>
+        QemuBoot.Run(image, QemuBoot.MachineFor(preset, Kernel.Profile), initramfs, timeout);
+
+    /// <summary>One boot for the batch. A boot that fails is the harness's failure: thrown once, never charged to the scenarios.</summary>
     private List<Execution> RunBatch(string preset, List<Scenario> batch)
     {
-        var probe = ProbeBinary.Ensure(out var error);
-        if (probe is null)
-        {
-            return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, error!))).ToList();
-        }
+        var probe = ProbeBinary.Ensure(out var error) ?? throw new TargetFailureException($"kernel {Kernel.Name}: {error}");
         var initramfs = Initramfs.Build(
         [
             ("init", File.ReadAllBytes(probe), true),
             ("batch.txt", Encoding.ASCII.GetBytes(ProbeBatch.Write(batch)), false),
         ]);
         var timeout = TimeSpan.FromSeconds(60 + (batch.Count / 5.0));
-        var boot = QemuBoot.Run(Kernel.Path, QemuBoot.MachineFor(preset, Kernel.Profile), initramfs, timeout);
-        boots.Add(new BootStatistics(preset, batch.Count, boot.Elapsed, boot.StartUp, boot.ScenarioTime));
-        if (!boot.Completed)
+        Progress?.Invoke($"kernel {Kernel.Name} ({preset}): booting for {batch.Count} scenario(s), at most {timeout.TotalSeconds:0} s");
+        var result = (boot ?? BootOnQemu)(Kernel.Path, preset, initramfs, timeout);
+        if (!result.Completed)
         {
-            return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, $"kernel {Kernel.Name} ({preset}): {boot.Problem}"))).ToList();
+            throw new TargetFailureException($"kernel {Kernel.Name} ({preset}) did not boot to the probe's end: {result.Problem}");
         }
-        var (results, _) = ProbeOutput.Parse(boot.ProbeLines);
+        boots.Add(new BootStatistics(preset, batch.Count, result.Elapsed, result.StartUp, result.ScenarioTime));
+        var (results, _) = ProbeOutput.Parse(result.ProbeLines);
         return batch.Select((scenario, i) =>
         {
-            var result = results.GetValueOrDefault($"s{i}");
-            var execution = ToExecution(scenario, result);
-            if (result is { Splat.Count: > 0 })
+            var probeResult = results.GetValueOrDefault($"s{i}");
+            var execution = ToExecution(scenario, probeResult);
+            if (probeResult is { Splat.Count: > 0 })
             {
-                splats.AddOrUpdate(execution, result.Splat);
+                splats.AddOrUpdate(execution, probeResult.Splat);
             }
             return execution;
         }).ToList();

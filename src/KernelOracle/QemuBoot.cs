@@ -76,6 +76,15 @@ public static class QemuBoot
         _ => throw new ArgumentException($"unknown QEMU preset {preset}", nameof(preset)),
     };
 
+    public const string Executable = "qemu-system-aarch64";
+
+    /// <summary>Why QEMU cannot be started from this PATH, or null when it is there.</summary>
+    public static string? WhyMissing(string? pathVariable) =>
+        (pathVariable ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, Executable)))
+            ? null
+            : $"{Executable} is not on the PATH: run scripts/setup-kernel-oracle.sh (Debian package qemu-system-arm)";
+
     public static BootResult Run(string image, QemuMachine machine, byte[] initramfs, TimeSpan timeout)
     {
         var work = Directory.CreateTempSubdirectory("pmuconf-qemu-");
@@ -156,15 +165,24 @@ public static class QemuBoot
         {
             return new BootResult([], false, $"cannot start qemu-system-aarch64 ({e.Message}): run scripts/setup-kernel-oracle.sh", clock.Elapsed, TimeSpan.Zero, TimeSpan.Zero);
         }
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var exited = process.WaitForExit((int)timeout.TotalMilliseconds);
-        if (!exited)
+        ChildProcesses.Add(process);
+        bool exited;
+        try
         {
-            process.Kill(entireProcessTree: true);
+            process.StandardInput.Close();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            exited = process.WaitForExit((int)timeout.TotalMilliseconds);
+            if (!exited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            process.WaitForExit();
         }
-        process.WaitForExit();
+        finally
+        {
+            ChildProcesses.Remove(process);
+        }
         lock (lines)
         {
             var completed = lines.Any(l => l.StartsWith("END ", StringComparison.Ordinal));

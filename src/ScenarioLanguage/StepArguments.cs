@@ -34,7 +34,7 @@ public sealed class StepArguments(string source, int line, Setup setup, int vcpu
 
     public ulong Number(string text, ulong max, string what) => ReadNumber(text, max, what, Error);
 
-    /// <summary>Reads a decimal or 0x-hex number up to <paramref name="max"/> (limits are shown in decimal).</summary>
+    /// <summary>Reads a decimal or 0x-hex number up to <paramref name="max"/>.</summary>
     public static ulong ReadNumber(string text, ulong max, string what, Func<string, ScenarioException> error)
     {
         if (!Numbers.TryParse(text, out var value))
@@ -43,7 +43,9 @@ public sealed class StepArguments(string source, int line, Setup setup, int vcpu
         }
         if (value > max)
         {
-            throw error($"{what}: {text} is out of range (at most {Numbers.Decimal(max)})");
+            // Small limits (vCPUs, counters) read better in decimal; register-sized ones in hex.
+            var limit = max < 256 ? Numbers.Decimal(max) : Numbers.Hex(max);
+            throw error($"{what}: {text} is out of range (at most {limit})");
         }
         return value;
     }

@@ -25,7 +25,9 @@ public sealed class FindingReporter(string targetName, CampaignLayout layout, st
 
     public int Run()
     {
-        Directory.CreateDirectory(layout.Findings);
+        // A folder that cannot be made (full disk, a file in the way) must not stop the repros from
+        // being shrunk and printed: writing them then fails, after they are on screen.
+        Try(() => Directory.CreateDirectory(layout.Findings));
         var reported = 0;
         foreach (var raw in layout.RawFindings())
         {
@@ -45,11 +47,11 @@ public sealed class FindingReporter(string targetName, CampaignLayout layout, st
             }
             else
             {
-                File.WriteAllText(started, "");
+                Try(() => File.WriteAllText(started, ""));
                 if (!Report(raw))
                 {
                     KeepProcessKiller(raw, $"re-running it did not finish within {ReproduceTimeout.TotalSeconds:F0} s (a hang)");
-                    File.Delete(started);
+                    Try(() => File.Delete(started));
                     log.Flush();
                     Environment.Exit(RestartExitCode); // the stuck thread cannot be stopped
                 }
@@ -61,6 +63,19 @@ public sealed class FindingReporter(string targetName, CampaignLayout layout, st
     }
 
     private string ReportPath(RawFinding raw) => Path.Combine(layout.Findings, raw.Key + ".txt");
+
+    /// <summary>A bookkeeping write whose failure the writes that follow report anyway.</summary>
+    private static void Try(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The repro files' own writes fail next, with the reason, after the repro is printed.
+        }
+    }
 
     /// <summary>False if re-running the input hung.</summary>
     private bool Report(RawFinding raw)
@@ -122,8 +137,12 @@ public sealed class FindingReporter(string targetName, CampaignLayout layout, st
             comments[1] = $"{againstName} threw on this scenario: {failure.GetType().Name}: {failure.Message.Split('\n')[0]}";
         }
         var text = ScenarioPrinter.Print(shrunk with { Comments = comments }, expectations);
+        // On screen before any file is written: a full disk must not lose the repro.
+        log.WriteLine($"  {raw.Key}: the shrunk repro:");
+        log.Write(text);
+        log.Flush();
         var repository = repositoryFindings is null ? null : Findings.Write(repositoryFindings, "fuzz-" + targetName.Replace(':', '-').Replace('@', '-'), text);
-        File.WriteAllText(Path.Combine(layout.Findings, raw.Key + ".pmu"), text);
+        AtomicFile.WriteText(Path.Combine(layout.Findings, raw.Key + ".pmu"), text);
         var report = string.Create(CultureInfo.InvariantCulture,
             $"{raw.Path}\n{comments[1]}\n{scenario.Steps.Count} steps shrunk to {shrunk.Steps.Count} in {shrinks} shrinks\nrepro: {Path.Combine(layout.Findings, raw.Key + ".pmu")}\n{(repository is null ? "" : $"also: {repository}\n")}\n{failure}\n");
         Write(raw, report);
@@ -148,11 +167,13 @@ public sealed class FindingReporter(string targetName, CampaignLayout layout, st
             .AppendLine("---- exception ----")
             .AppendLine(failure.ToString())
             .ToString();
-        File.WriteAllBytes(Path.Combine(layout.Findings, raw.Key + extension), shrunk);
+        log.Write(report);
+        log.Flush();
+        AtomicFile.Write(Path.Combine(layout.Findings, raw.Key + extension), shrunk);
         if (repositoryFindings is not null)
         {
             Directory.CreateDirectory(repositoryFindings);
-            File.WriteAllText(Path.Combine(repositoryFindings, $"fuzz-{function}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{raw.Key}.txt"), report);
+            AtomicFile.WriteText(Path.Combine(repositoryFindings, $"fuzz-{function}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{raw.Key}.txt"), report);
         }
         Write(raw, report);
         log.WriteLine($"  {raw.Key}: {failure.GetType().Name}: {failure.Message.Split('\n')[0]} ({input.Length} -> {shrunk.Length} bytes)");
@@ -166,8 +187,9 @@ public sealed class FindingReporter(string targetName, CampaignLayout layout, st
         log.WriteLine($"  {raw.Key}: {why}; kept as {copy}");
     }
 
+    /// <summary>The report is written last and whole: its presence marks the raw finding as reported.</summary>
     private void Write(RawFinding raw, string report) =>
-        File.WriteAllText(ReportPath(raw), report);
+        AtomicFile.WriteText(ReportPath(raw), report);
 
     private static string Signature(Exception e) => $"{e.GetType().FullName} at {e.TargetSite?.DeclaringType?.FullName}.{e.TargetSite?.Name}";
 

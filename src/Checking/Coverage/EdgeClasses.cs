@@ -22,6 +22,7 @@ public static class EdgeClasses
         "hyp transition", "put/load", "counter near 2^32", "counter near 2^64", "CHAIN pair",
         "PMCR.LP", "PMCR.LC", "PMSELR-indirect access", "MDCR_EL2 write", "custom host",
         .. Enum.GetValues<RegisterKind>().Select(ReadClass),
+        .. RegisterReach.Classes,
     ];
 
     public static string ReadClass(RegisterKind kind) => kind switch
@@ -34,7 +35,7 @@ public static class EdgeClasses
     /// <summary>The classes of one scenario, given the model's transcript of it.</summary>
     public static IEnumerable<string> Of(Scenario scenario, Execution model)
     {
-        var classes = new HashSet<string>();
+        var classes = new HashSet<string>(RegisterReach.Of(scenario, model));
         var setup = scenario.Setup;
         var space = EventSpace.FilterSpace(setup.Profile, setup.Host);
         if (setup.Vm.Nested)

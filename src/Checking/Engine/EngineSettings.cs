@@ -28,6 +28,15 @@ public sealed record EngineSettings
     /// <summary>Where repro files go; null: no file is written.</summary>
     public string? FindingsDirectory { get; init; }
 
+    /// <summary>Stops the run early (SIGINT, SIGTERM): no new case starts, shrinking stops; the result says so.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// The command a report prints to replay one case exactly (null: <see cref="PropertyEngine"/>
+    /// derives it from the check: <c>pmuconf check --target &lt;target&gt; --seed &lt;token&gt;</c>).
+    /// </summary>
+    public Func<ReplayToken, string>? ReplayCommand { get; init; }
+
     /// <summary>Called about once a second while cases run.</summary>
     public Action<EngineProgress>? Progress { get; init; }
 

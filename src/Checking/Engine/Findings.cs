@@ -11,14 +11,32 @@ public static class Findings
             ? configured
             : Path.Combine(RepositoryRoot.Path, "findings");
 
-    /// <summary>Writes a repro and returns its path: <c>&lt;check&gt;-&lt;time&gt;-&lt;hash&gt;.pmu</c>.</summary>
+    /// <summary>
+    /// Writes a repro atomically (never a truncated file) and returns its path:
+    /// <c>&lt;check&gt;-&lt;time&gt;-&lt;hash&gt;.pmu</c>. Throws IOException or UnauthorizedAccessException.
+    /// </summary>
     public static string Write(string directory, string check, string text)
     {
         Directory.CreateDirectory(directory);
         var hash = (uint)text.Aggregate(17, (h, c) => unchecked((h * 31) + c));
         var name = $"{check}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{hash:x8}.pmu";
         var path = Path.Combine(directory, name);
-        File.WriteAllText(path, text);
+        AtomicFile.WriteText(path, text);
         return path;
+    }
+
+    /// <summary>Like <see cref="Write"/>; on failure null, with the reason in <paramref name="problem"/>.</summary>
+    public static string? TryWrite(string directory, string check, string text, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return Write(directory, check, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = $"cannot write the repro to {directory}: {e.Message.TrimEnd('.')}";
+            return null;
+        }
     }
 }

@@ -63,11 +63,16 @@ public static class PropertyEngine
                     break;
                 }
             }
-            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, null);
+            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, null)
+            {
+                Replayed = settings.Replay,
+                Interrupted = settings.Cancellation.IsCancellationRequested,
+            };
         }
 
         private bool BudgetSpent() =>
-            (settings.Cases is { } limit && cases >= limit)
+            settings.Cancellation.IsCancellationRequested
+            || (settings.Cases is { } limit && cases >= limit)
             || (settings.Duration is { } duration && clock.Elapsed >= duration)
             || (settings.Replay is not null && cases > 0);
 
@@ -108,6 +113,10 @@ public static class PropertyEngine
         /// <summary>The property FsCheck calls, for generated cases and for shrink candidates alike.</summary>
         private bool Evaluate(Scenario scenario)
         {
+            if (!failed && settings.Cancellation.IsCancellationRequested)
+            {
+                return true; // interrupted: FsCheck finishes its round, but nothing more is checked or counted
+            }
             var outcome = SafeCheck.Run(check, scenario);
             if (!failed)
             {
@@ -130,7 +139,7 @@ public static class PropertyEngine
         }
 
         private IEnumerable<Scenario> Shrink(Scenario scenario) =>
-            clock.Elapsed - timeToFirstFailure > ShrinkBudget ? [] : shrinker.Shrink(scenario);
+            clock.Elapsed - timeToFirstFailure > ShrinkBudget || settings.Cancellation.IsCancellationRequested ? [] : shrinker.Shrink(scenario);
 
         private EngineResult Result(TestResult.Failed failure)
         {
@@ -142,17 +151,38 @@ public static class PropertyEngine
             var counterexample = Describe(original, shrunk, disagreement, token, failure.Item1.NumberOfShrinks);
             if (settings.FindingsDirectory is { } directory)
             {
-                counterexample = counterexample with { FindingsPath = Findings.Write(directory, check.Name, counterexample.Text) };
+                // A full disk must not lose the counterexample: the report carries the text either way.
+                counterexample = Findings.TryWrite(directory, check.Name, counterexample.Text, out var problem) is { } path
+                    ? counterexample with { FindingsPath = path }
+                    : counterexample with { FindingsError = problem };
             }
-            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, counterexample);
+            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, counterexample)
+            {
+                Replayed = settings.Replay,
+                Interrupted = settings.Cancellation.IsCancellationRequested,
+            };
         }
 
         private Counterexample Describe(Scenario original, Scenario shrunk, Disagreement d, ReplayToken token, int shrinks)
         {
-            var repro = ReproText.Build(check.Name, "the property engine", shrunk, d, $"pmuconf check --seed {token}");
+            var repro = ReproText.Build(check.Name, "the property engine", shrunk, d, ReplayCommand(token));
             return new Counterexample(original, repro.Shown, repro.Text, repro.FirstDifferenceLine, d.Expected, d.Actual, d.Explanation, token,
-                casesToFirstFailure, timeToFirstFailure, shrinks);
+                casesToFirstFailure, timeToFirstFailure, shrinks)
+            {
+                ReplayCommand = ReplayCommand(token),
+            };
         }
+
+        /// <summary>
+        /// What reproduces the case: for a differential check, pmuconf check with its target (a replay
+        /// token alone would run against the default target and pass); for the model's laws and
+        /// relations, the token in the property test's settings.
+        /// </summary>
+        private string ReplayCommand(ReplayToken token) =>
+            settings.ReplayCommand?.Invoke(token)
+            ?? (check is DifferentialCheck differential
+                ? $"pmuconf check --target {differential.Target.Name} --seed {token}"
+                : $"EngineSettings.Replay = ReplayToken {token} in the {check.Name} property");
     }
 
     /// <summary>An FsCheck runner that prints nothing and keeps the result for the engine.</summary>

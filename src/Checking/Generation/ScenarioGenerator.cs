@@ -126,6 +126,7 @@ internal sealed partial class ScenarioBuilder
         steps.Add(step);
         outcomes.Add(outcome);
         Track(step, outcome);
+        History.Observe(step, outcome);
         return true;
     }
 
@@ -281,7 +282,7 @@ internal sealed partial class ScenarioBuilder
         {
             Emit(new LoadStep(v));
         }
-        switch (choices.Weighted([14, 10, 8, 20, 5, 18, 6, 6, 4, 4]))
+        switch (choices.Weighted([14, 10, 8, 20, 5, 18, 6, 6, 4, 4, ReachWeight]))
         {
             case 0:
                 ProgramCounter(v);
@@ -310,8 +311,11 @@ internal sealed partial class ScenarioBuilder
             case 8:
                 Emit(new PutStep(v));
                 break;
-            default:
+            case 9:
                 ChainPair(v);
+                break;
+            default:
+                ReachMove(v);
                 break;
         }
     }
