@@ -48,8 +48,17 @@ public sealed class ShardTests
         try
         {
             var disagreement = new Mismatch("<generated seed 0x5>", 0, 3, "0x1", "0x0 on kernel:debian-7.2");
-            KernelResults.Save(one, new Shard(1, 2), [Report("corpus [shard 1/2]", 5), Report("300 generated on qemu-max (seed 0x1) [shard 1/2]", 150)]);
-            KernelResults.Save(two, new Shard(2, 2), [Report("corpus [shard 2/2]", 4), Report("300 generated on qemu-max (seed 0x1) [shard 2/2]", 150, disagreement)]);
+            KernelResults.Save(one, new Shard(1, 2), [Report("corpus [shard 1/2]", 5) with
+            {
+                Shown = new Dictionary<string, int> { ["KD1"] = 2 },
+                UncheckedByReason = new Dictionary<string, int> { ["chain"] = 1 },
+            }, Report("300 generated on qemu-max (seed 0x1) [shard 1/2]", 150)]);
+            KernelResults.Save(two, new Shard(2, 2), [Report("corpus [shard 2/2]", 4) with
+            {
+                Shown = new Dictionary<string, int> { ["KD1"] = 1, ["KD2"] = 1 },
+                NoLongerShown = new Dictionary<string, int> { ["KD3"] = 1 },
+                UncheckedByReason = new Dictionary<string, int> { ["chain"] = 2 },
+            }, Report("300 generated on qemu-max (seed 0x1) [shard 2/2]", 150, disagreement)]);
 
             var merged = KernelResults.Merge([one, two]);
 
@@ -57,6 +66,9 @@ public sealed class ShardTests
             merged[0].Scenarios.ShouldBe(9);
             merged[0].NotRunnable.ShouldBe(2);
             merged[0].CheckedLines.ShouldBe(90);
+            merged[0].Shown.ShouldBe(new Dictionary<string, int> { ["KD1"] = 3, ["KD2"] = 1 }, ignoreOrder: true);
+            merged[0].NoLongerShown.ShouldBe(new Dictionary<string, int> { ["KD3"] = 1 }, ignoreOrder: true);
+            merged[0].UncheckedByReason["chain"].ShouldBe(3);
             merged[1].Scenarios.ShouldBe(300);
             merged[1].Mismatches.ShouldBe([disagreement]);
             merged[1].Boots.Count.ShouldBe(2);

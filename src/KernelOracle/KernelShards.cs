@@ -56,10 +56,23 @@ public static partial class KernelResults
                     Problems = [.. sum.Problems, .. report.Problems],
                     Findings = [.. sum.Findings, .. report.Findings],
                     Boots = [.. sum.Boots, .. report.Boots],
+                    Shown = Sum(sum.Shown, report.Shown),
+                    NoLongerShown = Sum(sum.NoLongerShown, report.NoLongerShown),
+                    UncheckedByReason = Sum(sum.UncheckedByReason, report.UncheckedByReason),
                 };
             }
         }
         return merged;
+    }
+
+    private static Dictionary<string, int> Sum(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b)
+    {
+        var sum = new Dictionary<string, int>(a);
+        foreach (var (key, count) in b)
+        {
+            sum[key] = sum.GetValueOrDefault(key) + count;
+        }
+        return sum;
     }
 
     /// <summary>The source of a sharded report without its " [shard i/n]" suffix.</summary>
