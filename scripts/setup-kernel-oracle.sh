@@ -9,6 +9,14 @@
 # `version` holds the kernel release string (what `uname -r` prints), `package` the Debian
 # package name and version the Image came from.
 #
+# It also provides QEMU 10 beside the system's QEMU 7.2, for nested virtualisation (FEAT_NV2,
+# FEAT_HPMN0: behaviour.md section 8) on Debian 7.2:
+#
+#   .cache/qemu-10/usr/bin/qemu-system-aarch64 (+ usr/share/qemu, version)   bookworm-backports
+#
+# fetched with an isolated amd64 apt configuration (bookworm + bookworm-backports) and extracted
+# with dpkg-deb -x: nothing is installed into the system; it runs with the system's libraries.
+#
 # Run as root on Debian 12 (x86-64). Idempotent: installed packages and cached kernels are kept;
 # `apt-get update` runs at most once per invocation, and not at all when nothing is missing.
 # The mirror for trixie/sid is taken at run time from the machine's own apt configuration.
@@ -18,6 +26,7 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$REPO/.cache/kernels"
+QEMU10="$REPO/.cache/qemu-10"
 FORCE=0
 [[ "${1:-}" == "--force" ]] && FORCE=1
 
@@ -50,9 +59,16 @@ for k in "${KERNELS[@]}"; do
   fi
 done
 
-if [[ ${#missing_tools[@]} -eq 0 && $need_arch -eq 0 && ${#missing_kernels[@]} -eq 0 ]]; then
+need_qemu10=0
+if [[ $FORCE -eq 1 || ! -x "$QEMU10/usr/bin/qemu-system-aarch64" || ! -s "$QEMU10/version" ]] \
+   || ! "$QEMU10/usr/bin/qemu-system-aarch64" --version >/dev/null 2>&1; then
+  need_qemu10=1
+fi
+
+if [[ ${#missing_tools[@]} -eq 0 && $need_arch -eq 0 && ${#missing_kernels[@]} -eq 0 && $need_qemu10 -eq 0 ]]; then
   log "everything present:"
   for k in "${KERNELS[@]}"; do log "  $k: $(cat "$CACHE/$k/version")  ($CACHE/$k/Image)"; done
+  log "  qemu 10: $(cat "$QEMU10/version")  ($QEMU10/usr/bin/qemu-system-aarch64)"
   exit 0
 fi
 
@@ -72,7 +88,7 @@ fi
 command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing after install"
 command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc missing after install"
 
-[[ ${#missing_kernels[@]} -eq 0 ]] && { log "kernels already cached"; exit 0; }
+[[ ${#missing_kernels[@]} -eq 0 && $need_qemu10 -eq 0 ]] && { log "kernels and QEMU 10 already cached"; exit 0; }
 
 # ---------------------------------------------------------------------------------------------
 # The machine's Debian mirror (never written into the repository).
@@ -206,7 +222,40 @@ fetch_kernel() {
   esac
 }
 
+# QEMU 10 from bookworm-backports (amd64), extracted beside the system's QEMU.
+fetch_qemu10() {
+  local d="$WORK/qemu10"
+  log "== QEMU 10: Debian bookworm-backports (amd64) =="
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/parts" "$d/prefs.d" "$d/debs"
+  printf 'deb [arch=amd64 signed-by=%s] %s bookworm main\ndeb [arch=amd64 signed-by=%s] %s bookworm-backports main\n' \
+    "$KEYRING" "$MIRROR" "$KEYRING" "$MIRROR" > "$d/sources.list"
+  local iso=(-o "Dir::Etc::SourceList=$d/sources.list" -o "Dir::Etc::SourceParts=$d/parts"
+             -o "Dir::Etc::PreferencesParts=$d/prefs.d" -o "Dir::Etc::Preferences=$d/preferences"
+             -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
+             -o "Dir::State::status=/dev/null" -o "APT::Architectures=amd64"
+             -o "APT::Architecture=amd64" -o "Acquire::Languages=none")
+  log "apt-get update (isolated, bookworm + bookworm-backports amd64)"
+  apt-get "${iso[@]}" -q update >/dev/null 2>"$d/update.err" \
+    || { cat "$d/update.err" >&2; die "isolated apt-get update for bookworm-backports failed"; }
+  rm -f "$d/debs"/*.deb
+  ( cd "$d/debs" && apt-get "${iso[@]}" -o APT::Sandbox::User=root -q download \
+      qemu-system-arm/bookworm-backports qemu-system-common/bookworm-backports \
+      qemu-system-data/bookworm-backports >&2 ) || die "downloading QEMU 10 from bookworm-backports failed"
+  local tmp="$QEMU10.tmp"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  local deb
+  for deb in "$d/debs"/*.deb; do dpkg-deb -x "$deb" "$tmp"; done
+  [[ -x "$tmp/usr/bin/qemu-system-aarch64" ]] || die "QEMU 10 packages hold no qemu-system-aarch64"
+  local ver; ver="$("$tmp/usr/bin/qemu-system-aarch64" --version | head -n1)" \
+    || die "the extracted QEMU 10 does not run with this system's libraries"
+  echo "$ver" > "$tmp/version"
+  rm -rf "$QEMU10"; mv "$tmp" "$QEMU10"
+  log "QEMU 10: $ver -> $QEMU10/usr/bin/qemu-system-aarch64"
+}
+
 for k in "${missing_kernels[@]}"; do fetch_kernel "$k"; done
+[[ $need_qemu10 -eq 1 ]] && fetch_qemu10
 
 log "done:"
 for k in "${KERNELS[@]}"; do log "  $k: $(cat "$CACHE/$k/version")  [$(cat "$CACHE/$k/package")]"; done
+log "  qemu 10: $(cat "$QEMU10/version")"

@@ -33,6 +33,17 @@ public sealed class ParserTests
         ScenarioParser.Parse("host qemu-a57").Setup.Host.ShouldBe(new HostSpec(PmuVersion.Imp, 6, 0x20101, 0));
     }
 
+    /// <summary>The QEMU 10 CPU models: values read on 6.1, 6.12 and 7.2 (README, "Host presets"; E1 E2 F9 P3 P4 R1 O2).</summary>
+    [Fact]
+    public void Qemu10_host_presets_have_the_values_the_oracle_observed()
+    {
+        ScenarioParser.Parse("host qemu-n1").Setup.Host.ShouldBe(new HostSpec(PmuVersion.V3P1, 6, 0x20101, 0x18, PmcrId: 0x410C0000));
+        ScenarioParser.Parse("host qemu-v1").Setup.Host.ShouldBe(new HostSpec(PmuVersion.V3P4, 6, 0x20101, 0x10000018, PmcrId: 0x41210000));
+        ScenarioParser.Parse("host qemu-a710").Setup.Host.ShouldBe(new HostSpec(PmuVersion.V3P5, 20, 0x20101, 0x10000018, PmcrId: 0));
+        ScenarioParser.Parse("host qemu-a64fx").Setup.Host.ShouldBe(new HostSpec(PmuVersion.V3P1, 8, 0x20101, 0x18, AArch32: false, PmcrId: 0x46010000));
+        HostSpec.Presets.Select(p => p.Host.PmuVer).Distinct().Count().ShouldBe(4);
+    }
+
     [Fact]
     public void A_custom_host_takes_every_option()
     {

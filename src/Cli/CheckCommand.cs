@@ -38,12 +38,20 @@ public static class CheckCommand
             Description = "Run the check against every known defect variant (emulator:<defect>), each until its first "
                 + "counterexample or the budget (--cases/--seconds per defect), and print a table of what was caught",
         };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "With --target kernel:<K>: run only part i of n (i/n) of the generated cases (case k in part k mod n + 1) and write a results file",
+        };
+        var results = new Option<string?>("--results")
+        {
+            Description = "With --target kernel:<K>: the results file (default with --shard: kernel-results-<i>-of-<n>.json; merge with pmuconf kernel --merge)",
+        };
         var command = new Command("check",
             "Compare the model and a target on generated scenarios (differential property).\n"
             + "Exit codes: 0 no divergence, 1 divergence found (repro printed and written to findings/), 2 usage error.\n"
             + "With --defects: 0 every defect variant caught, 1 some variant not caught, 2 usage error.")
         {
-            target, cases, seconds, seed, coverage, defects,
+            target, cases, seconds, seed, coverage, defects, shard, results,
         };
         command.SetAction(parse =>
         {
@@ -54,13 +62,30 @@ public static class CheckCommand
                     ? Usage(io.Error, "--defects runs every emulator:<defect> target; it takes no --target or --coverage")
                     : RunDefects(parse.GetValue(cases), parse.GetValue(seconds), parse.GetValue(seed), io.Output, io.Error);
             }
+            Shard part = Shard.All;
+            if (parse.GetValue(shard) is { } shardText)
+            {
+                if (Shard.Parse(shardText, out var shardError) is not { } parsed)
+                {
+                    return Usage(io.Error, shardError!);
+                }
+                if (!parse.GetValue(target)!.StartsWith(KernelTarget.Prefix, StringComparison.Ordinal))
+                {
+                    return Usage(io.Error, "--shard splits the generated cases of a kernel target (--target kernel:<K>)");
+                }
+                if (parse.GetValue(seed) is null)
+                {
+                    return Usage(io.Error, "--shard needs --seed: every shard of a run must generate the same cases");
+                }
+                part = parsed;
+            }
             return Run(parse.GetValue(target)!, parse.GetValue(cases), parse.GetValue(seconds), parse.GetValue(seed),
-                parse.GetValue(coverage), io.Output, io.Error);
+                parse.GetValue(coverage), part, parse.GetValue(results), io.Output, io.Error);
         });
         return command;
     }
 
-    private static int Run(string targetName, long? cases, double? seconds, string? seedText, bool printCoverage, TextWriter output, TextWriter error)
+    private static int Run(string targetName, long? cases, double? seconds, string? seedText, bool printCoverage, Shard shard, string? results, TextWriter output, TextWriter error)
     {
         if (Settings(cases, seconds, seedText, error, out var problem) is not { } settings)
         {
@@ -74,7 +99,13 @@ public static class CheckCommand
         {
             // A kernel runs a batch per boot, not one scenario per call: generated scenarios go in one batch.
             var count = (int)(cases ?? KernelCommand.DefaultGenerated);
-            var report = KernelCampaign.Generated(kernel, count, settings.Replay?.Seed ?? settings.Seed, KernelCommand.Presets);
+            var report = KernelCampaign.Generated(kernel, count, settings.Replay?.Seed ?? settings.Seed, KernelCommand.Presets, shard: shard);
+            var resultsPath = results ?? (shard.IsAll ? null : KernelResults.DefaultPath(shard));
+            if (resultsPath is not null)
+            {
+                KernelResults.Save(resultsPath, shard, [report]);
+                error.WriteLine($"results of shard {shard}: {resultsPath} (merge with: pmuconf kernel --merge FILES...)");
+            }
             return KernelCommand.Print(report, output);
         }
         if (target.WhyNotRunnable(Setup.Default) is { } reason)

@@ -51,24 +51,32 @@ public static class KernelCampaign
         Run(target, scenarios, source);
 
     /// <summary><paramref name="count"/> generated scenarios for the kernel's profile, on the given QEMU presets.</summary>
-    public static KernelReport Generated(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts)
+    /// <param name="nestedOnly">Only nested set-ups (behaviour.md section 8: a guest hypervisor, profile 7.2).</param>
+    /// <param name="shard">Only the cases of this shard (case k belongs to shard k mod n + 1); the source names the whole run and the shard.</param>
+    public static KernelReport Generated(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts, bool nestedOnly = false, Shard? shard = null)
     {
+        var part = shard ?? Shard.All;
         var options = new GeneratorOptions
         {
             Profiles = [target.Kernel.Profile],
             MaxSteps = 40,
             Hosts = hosts,
-            Runnable = setup => target.WhyNotRunnable(setup) is null,
+            NestedOnly = nestedOnly,
+            Runnable = setup => (!nestedOnly || setup.Vm.Nested) && target.WhyNotRunnable(setup) is null,
         };
         var scenarios = new List<Scenario>(count);
         for (var i = 0; i < count; i++)
         {
+            if (!part.Takes(i))
+            {
+                continue;
+            }
             var caseSeed = seed + (ulong)i;
             var generated = ScenarioGenerator.Generate(new RandomChoices(caseSeed), options, size: 100);
             scenarios.Add(ProbeBatch.LowerEvents(generated) with { Source = $"<generated seed {Numbers.Hex(caseSeed)}>" });
         }
         var presets = string.Join("+", hosts.Select(h => h.PresetName ?? "custom"));
-        return Run(target, scenarios, $"{count} generated on {presets} (seed {Numbers.Hex(seed)})");
+        return Run(target, scenarios, KernelResults.WithShard($"{count} generated{(nestedOnly ? " nested" : "")} on {presets} (seed {Numbers.Hex(seed)})", part));
     }
 
     private static KernelReport Run(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source)
@@ -85,6 +93,11 @@ public static class KernelCampaign
         for (var i = 0; i < scenarios.Count; i++)
         {
             var execution = executions[i];
+            if (execution.Error is not null && target.SplatOf(execution) is { Count: > 0 } splat)
+            {
+                // H1 holds whether or not the scenario could be run to its end.
+                problems.Add($"{scenarios[i].Source}: the host kernel logged a splat (H1): {string.Join(" | ", splat.Take(HostLog.ShownLines))}");
+            }
             if (execution.Error is { } error)
             {
                 if (error.Reason.StartsWith("not runnable here", StringComparison.Ordinal))

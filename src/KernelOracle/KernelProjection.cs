@@ -7,7 +7,7 @@ namespace PmuConformance.KernelOracle;
 /// Compares a real kernel's transcript with the reference model's (scenario-language.md,
 /// "Outcomes"). Errno, PMCEID, register read-back, SW_INCR and CHAIN counters and overflow bits are
 /// compared exactly. A counter that can count the probe's own instructions (it is backed,
-/// enabled, counts at EL1 and selects INST_RETIRED or CPU_CYCLES) is compared as "advanced since it
+/// enabled, counts at the EL the probe's guest code runs at for that step (EL1, vEL2, EL0) and selects INST_RETIRED or CPU_CYCLES) is compared as "advanced since it
 /// was last written"; overflow bits and CHAIN neighbours it might have disturbed, and the interrupt
 /// line then, are not checked and are listed as such.
 /// </summary>
@@ -79,6 +79,7 @@ public static class KernelProjection
             var counterRead = CounterOf(step, vcpu);
             var typeRegister = EventTypeRegisterOf(step, vcpu);
             var nearBefore = known.NearWrap;
+            var probeEls = ProbeEls(step, vcpu);
             var modelOutcome = model.Apply(step);
             preconditions.Observe(step, modelOutcome);
             var expected = fileExpectations && scenarioStep.Expected is { } written ? written : modelOutcome;
@@ -114,7 +115,7 @@ public static class KernelProjection
             }
             if (step is GuestStep or RunStep or SetRegStep && modelOutcome.Kind != OutcomeKind.Errno)
             {
-                Track(step, counterRead, vcpu, known, model, margin, nearBefore);
+                Track(step, counterRead, vcpu, known, model, margin, nearBefore, probeEls);
             }
         }
         return new ProjectedComparison(mismatches, notChecked, checkedCount);
@@ -217,6 +218,23 @@ public static class KernelProjection
     }
 
     /// <summary>
+    /// The guest exception levels at which the probe's own instructions run for a step (C4, N2): its
+    /// interpreter runs at EL1, or at vEL2 in the hyp context; <c>events ... at el0</c> runs a loop at
+    /// EL0 and returns through EL1 (and vEL2 by HVC when it started there); entering and leaving the
+    /// hyp context runs instructions at both vEL1 and vEL2.
+    /// </summary>
+    private static GuestEl[] ProbeEls(Step step, ModelVcpu vcpu)
+    {
+        var context = vcpu.InHypContext ? GuestEl.El2 : GuestEl.El1;
+        return step switch
+        {
+            EventsStep { El: GuestEl.El0 } => vcpu.InHypContext ? [GuestEl.El0, GuestEl.El1, GuestEl.El2] : [GuestEl.El0, GuestEl.El1],
+            EnterHypStep or ExitHypStep => [GuestEl.El1, GuestEl.El2],
+            _ => [context],
+        };
+    }
+
+    /// <summary>
     /// Updates what can be known of each counter after the vCPU ran guest code for this step. The
     /// kernel's value of a counting counter is the model's plus the probe's own instructions, at
     /// most <paramref name="margin"/>: so it may have wrapped once more than the model's exactly
@@ -225,14 +243,14 @@ public static class KernelProjection
     /// rewritten or stops counting before the model wraps too (<paramref name="nearBefore"/>: the
     /// counters that were that close before the step).
     /// </summary>
-    private static void Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin, ulong nearBefore)
+    private static void Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin, ulong nearBefore, GuestEl[] probeEls)
     {
         var resetByPmcr = step is WriteStep { Register.Kind: RegisterKind.Pmcr } pmcrWrite ? pmcrWrite.Value : 0;
         known.NearWrap = 0;
         var written0 = step is WriteStep or SetRegStep;
         foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
         {
-            var live = ProbeBatch.LoopEvents.Any(e => vcpu.CountsHardwareEvent(c, e, GuestEl.El1));
+            var live = ProbeBatch.LoopEvents.Any(e => probeEls.Any(el => vcpu.CountsHardwareEvent(c, e, el)));
             var written = (written0 && c == writtenCounter)
                 || (c == Register.CycleCounter ? (resetByPmcr & 0x4) != 0 : (resetByPmcr & 0x2) != 0);
             if ((nearBefore & (1UL << c)) != 0 && (written || !live))

@@ -20,6 +20,9 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
 
     private readonly List<BootStatistics> boots = [];
 
+    /// <summary>Host log splats (H1) of the executions this target produced.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Execution, IReadOnlyList<string>> splats = [];
+
     public KernelImage Kernel { get; } = kernel;
 
     public string Name => Prefix + Kernel.Name;
@@ -41,10 +44,10 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
         return image is null ? null : new KernelTarget(image);
     }
 
-    public string? WhyNotRunnable(Setup setup) =>
-        ProbeBatch.WhyNotRunnable(new Scenario(setup, []), Kernel.Profile);
+    public string? WhyNotRunnable(Setup setup) => WhyNotRunnable(new Scenario(setup, []));
 
-    public string? WhyNotRunnable(Scenario scenario) => ProbeBatch.WhyNotRunnable(scenario, Kernel.Profile);
+    public string? WhyNotRunnable(Scenario scenario) =>
+        ProbeBatch.WhyNotRunnable(scenario, Kernel.Profile, preset => QemuBoot.MachineFor(preset, Kernel.Profile).Nested);
 
     public Execution Execute(Scenario scenario) => ExecuteAll([scenario])[0];
 
@@ -74,10 +77,15 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
     }
 
     public ProjectedComparison Compare(Scenario scenario, Execution actual) =>
-        DeviationJudge.Judge(scenario, actual, ExpectedDeviations, Name);
+        HostLog.Verdict(scenario, DeviationJudge.Judge(scenario, actual, ExpectedDeviations, Name),
+            splats.TryGetValue(actual, out var splat) ? splat : []);
 
     public ProjectedComparison CompareWithExpectations(Scenario scenario, Execution actual) =>
-        KernelProjection.Compare(scenario, actual, Name, fileExpectations: true);
+        HostLog.Verdict(scenario, KernelProjection.Compare(scenario, actual, Name, fileExpectations: true),
+            splats.TryGetValue(actual, out var splat) ? splat : []);
+
+    /// <summary>The host log splat (H1) the probe reported with this execution, or nothing.</summary>
+    public IReadOnlyList<string> SplatOf(Execution execution) => splats.TryGetValue(execution, out var splat) ? splat : [];
 
     private static Execution NotRunnable(Scenario scenario, string reason) =>
         new([], new ScenarioException(scenario.Source, 0, "not runnable here: " + reason));
@@ -95,14 +103,23 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
             ("batch.txt", Encoding.ASCII.GetBytes(ProbeBatch.Write(batch)), false),
         ]);
         var timeout = TimeSpan.FromSeconds(60 + (batch.Count / 5.0));
-        var boot = QemuBoot.Run(Kernel.Path, preset, initramfs, timeout);
+        var boot = QemuBoot.Run(Kernel.Path, QemuBoot.MachineFor(preset, Kernel.Profile), initramfs, timeout);
         boots.Add(new BootStatistics(preset, batch.Count, boot.Elapsed, boot.StartUp, boot.ScenarioTime));
         if (!boot.Completed)
         {
             return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, $"kernel {Kernel.Name} ({preset}): {boot.Problem}"))).ToList();
         }
         var (results, _) = ProbeOutput.Parse(boot.ProbeLines);
-        return batch.Select((scenario, i) => ToExecution(scenario, results.GetValueOrDefault($"s{i}"))).ToList();
+        return batch.Select((scenario, i) =>
+        {
+            var result = results.GetValueOrDefault($"s{i}");
+            var execution = ToExecution(scenario, result);
+            if (result is { Splat.Count: > 0 })
+            {
+                splats.AddOrUpdate(execution, result.Splat);
+            }
+            return execution;
+        }).ToList();
     }
 
     /// <summary>A transcript from the probe's results: steps it does not report (put, load, events) yield nothing.</summary>

@@ -20,28 +20,46 @@ public static class ProbeBatch
     public static string? PresetOf(HostSpec host) => host.PresetName;
 
     /// <summary>Null when a real kernel under QEMU can run this scenario, else the reason it cannot.</summary>
-    public static string? WhyNotRunnable(Scenario scenario, KernelProfile kernelProfile)
+    public static string? WhyNotRunnable(Scenario scenario, KernelProfile kernelProfile) =>
+        WhyNotRunnable(scenario, kernelProfile, preset => QemuBoot.MachineFor(preset, kernelProfile).Nested);
+
+    /// <summary>As above, with <paramref name="nestedOn"/> saying for a preset whether its QEMU and kernel can run nested VMs.</summary>
+    public static string? WhyNotRunnable(Scenario scenario, KernelProfile kernelProfile, Func<string, bool> nestedOn)
     {
         var setup = scenario.Setup;
         if (setup.Profile != kernelProfile)
         {
             return $"written for profile {KernelProfiles.Name(setup.Profile)}, the kernel runs profile {KernelProfiles.Name(kernelProfile)}";
         }
-        if (PresetOf(setup.Host) is null)
+        if (PresetOf(setup.Host) is not { } preset)
         {
-            return "host is not a QEMU preset (qemu-max, qemu-a57)";
+            return $"host is not a QEMU preset ({string.Join(", ", HostSpec.Presets.Select(p => p.Name))})";
         }
-        if (setup.Vm.Nested)
+        if (!QemuBoot.Available(preset))
         {
-            return "nested virtualisation: QEMU 7.2 lacks FEAT_NV2";
+            return $"host {preset} is a QEMU 10 CPU model: QEMU 10 is not cached (run scripts/setup-kernel-oracle.sh)";
+        }
+        if (setup.Vm.Nested && !nestedOn(PresetOf(setup.Host)!))
+        {
+            // N1-N4: a guest hypervisor needs HAS_EL2 (7.2 with kvm-arm.mode=nested) and FEAT_NV2 (QEMU 10's -cpu max).
+            return kernelProfile != KernelProfile.V7_2 ? "nested virtualisation: only profile 7.2 accepts HAS_EL2"
+                : QemuBoot.Qemu10 is null ? "nested virtualisation: QEMU 10 is not cached (run scripts/setup-kernel-oracle.sh)"
+                : $"nested virtualisation: the {PresetOf(setup.Host)} CPU has no FEAT_NV2";
         }
         if (!setup.Vm.El2 && kernelProfile == KernelProfile.V6_1)
         {
             return "el2=off: 6.1 does not let userspace lower ID_AA64PFR0_EL1.EL2";
         }
-        if (setup.Vm.El3)
+        if (setup.Vm.El3 && !setup.Vm.Nested)
         {
             return "el3=on: QEMU's virt machine gives the host no EL3 to advertise";
+        }
+        if (setup.Vm.Nested && !setup.Vm.El3)
+        {
+            // R2: KVM gives a nested VM's guest ID_AA64PFR0_EL1.EL3 = IMP (nested.c, limit_nv_id_reg:
+            // "64bit only at any EL") and applies it again at the first run, after userspace lowered it
+            // (corpora/kernel-facts/7.2/nested-el3-field-forced.pmu).
+            return "nested el3=off: 7.2 forces a nested VM's ID_AA64PFR0_EL1.EL3 to IMP, userspace cannot lower it";
         }
         var spi = new bool[setup.Vm.Vcpus];
         foreach (var step in scenario.Steps)
@@ -64,7 +82,6 @@ public static class ProbeBatch
 
     private static string? WhyStepNotRunnable(Step step) => step switch
     {
-        EventsStep { El: not GuestEl.El1 } => "events at el0/el2: the probe's guest runs at EL1 only",
         EventsStep e when !LoopEvents.Contains(e.Event) => $"event {Events.Format(e.Event)}: QEMU only produces inst_retired and cpu_cycles",
         EventsStep { Count: > MaxLoopIterations } => $"more than {MaxLoopIterations} events: too slow to produce under QEMU",
         _ => null,
@@ -72,8 +89,9 @@ public static class ProbeBatch
 
     /// <summary>
     /// A generated scenario lowered to what the probe can produce: every <c>events</c> step becomes
-    /// INST_RETIRED or CPU_CYCLES at EL1 (which one follows the original event), at most
-    /// 100,000 occurrences. Events never change which steps make sense, so the result stays valid.
+    /// INST_RETIRED or CPU_CYCLES (which one follows the original event), at most 100,000
+    /// occurrences, at the same exception level (the probe runs guest code at EL0, EL1 and vEL2).
+    /// Events never change which steps make sense, so the result stays valid.
     /// </summary>
     public static Scenario LowerEvents(Scenario scenario) => scenario.WithSteps(scenario.Steps.Select(s => s.Step switch
     {
@@ -83,7 +101,6 @@ public static class ProbeBatch
             {
                 Event = LoopEvents.Contains(e.Event) ? e.Event : LoopEvents[e.Event % LoopEvents.Count],
                 Count = Math.Min(e.Count, 100_000),
-                El = GuestEl.El1,
             },
         },
         _ => s,
@@ -104,7 +121,7 @@ public static class ProbeBatch
     {
         var vm = scenario.Setup.Vm;
         text.Append(CultureInfo.InvariantCulture,
-            $"SCENARIO {id} vcpus={vm.Vcpus} pmu={Bit(vm.Pmu)} el2={Bit(vm.El2)} el3={Bit(vm.El3)}\n");
+            $"SCENARIO {id} vcpus={vm.Vcpus} pmu={Bit(vm.Pmu)} el2={Bit(vm.El2)} el3={Bit(vm.El3)} nested={Bit(vm.Nested)}\n");
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
             if (Line(scenario.Steps[i].Step) is { } line)
@@ -137,8 +154,11 @@ public static class ProbeBatch
         ReadStep r => ('G', $"READ {r.Register}"),
         WriteStep w => ('G', $"WRITE {w.Register} {Numbers.Hex(w.Value)}"),
         SwincStep s => ('G', $"SWINC {Numbers.Hex(s.Mask)}"),
-        EventsStep e => ('G', $"LOOP {e.Count}"),
-        PutStep or LoadStep or EnterHypStep or ExitHypStep => null,
+        EventsStep { El: GuestEl.El0 } e => ('G', $"LOOPEL0 {e.Count}"),
+        EventsStep e => ('G', $"LOOP {e.Count}"), // at EL1, or at vEL2 in the hyp context: the current context
+        EnterHypStep => ('G', "ENTERHYP"),
+        ExitHypStep => ('G', "EXITHYP"),
+        PutStep or LoadStep => null,
         _ => throw new ArgumentException($"the probe cannot lower '{step.Text}'", nameof(step)),
     };
 }

@@ -11,6 +11,9 @@ public sealed class ProbeScenarioResult
     public string? NotRun { get; set; }
 
     public bool Done { get; set; }
+
+    /// <summary>Host kernel log lines of a splat the probe found while this scenario ran (H1), in order.</summary>
+    public List<string> Splat { get; } = [];
 }
 
 /// <summary>Parses the probe's <c>@@PMU</c> lines (format at the top of probe/probe.c).</summary>
@@ -40,6 +43,9 @@ public static class ProbeOutput
                 case ["DONE", var id]:
                     For(id).Done = true;
                     break;
+                case ["SPLAT", var id, ..]:
+                    For(id).Splat.Add(line.Split(' ', 3) is [_, _, var text] ? text : "");
+                    break;
             }
         }
         return (scenarios, info);
@@ -51,7 +57,11 @@ public static class ProbeOutput
         {
             return Outcome.Ok;
         }
-        if (text == "undef")
+        // "trap": a vEL1 access that KVM forwarded to the guest hypervisor (vEL2) as a trap; the
+        // probe's guest hypervisor reflects it to vEL1 as UNDEFINED, so vEL1 observes undef (N3, R5).
+        // On 7.2 this is how accesses to hyp counters [HPMN, N) from outside vEL2 behave
+        // (corpora/kernel-facts/7.2/hyp-counter-access-traps-to-vel2.pmu).
+        if (text is "undef" or "trap")
         {
             return Outcome.Undef;
         }

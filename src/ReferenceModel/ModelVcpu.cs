@@ -618,16 +618,26 @@ public sealed class ModelVcpu
         }
     }
 
+    /// <summary>
+    /// N1: MDCR_EL2's PMU fields. Without PMUv3 for the guest (no PMU, or 7.2's PMUVer 0) they are
+    /// RES0: HPMN, HPME, HPMD and HLP read as 0 and writes are ignored (Arm ARM; 7.2 resets MDCR_EL2 to
+    /// nr_pmu_counters, 0 without a PMU, and masks the fields: corpora/kernel-facts/7.2/nested-mdcr-without-pmu.pmu).
+    /// </summary>
     private ulong Mdcr() =>
+        PmuRegistersUndefined() ? 0 :
         hpmn
         | (hpme ? MdcrBits.Hpme : 0)
         | (hpmd ? MdcrBits.Hpmd : 0)
         | (hlp ? MdcrBits.Hlp : 0);
 
-    /// <summary>N1: HPMN is clamped to N.</summary>
+    /// <summary>N1: HPMN is clamped to N; without PMUv3 the PMU fields are RES0 (see <see cref="Mdcr"/>).</summary>
     private void WriteMdcr(ulong value)
     {
         Rules.Cite("N1");
+        if (PmuRegistersUndefined())
+        {
+            return;
+        }
         hpmn = Math.Min(value & MdcrBits.HpmnMask, (ulong)vm.Counters);
         hpme = (value & MdcrBits.Hpme) != 0;
         hpmd = (value & MdcrBits.Hpmd) != 0;
@@ -888,6 +898,9 @@ public sealed class ModelVcpu
 
     /// <summary>C7: whether an overflow of counter <paramref name="i"/> would increment its CHAIN neighbour now.</summary>
     public bool FeedsChain(int i) => i < Cycle && CanChain(i) && CountsChain(i + 1);
+
+    /// <summary>Whether the vCPU is in its hyp context (vEL2, N2), for observers.</summary>
+    public bool InHypContext => inHyp;
 
     /// <summary>The stored value of counter <paramref name="i"/> (31: the cycle counter), for observers.</summary>
     public ulong CounterValue(int i) => counter[i];

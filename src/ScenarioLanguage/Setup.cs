@@ -26,8 +26,20 @@ public sealed record HostSpec(
     /// <summary>QEMU <c>-cpu cortex-a57 -icount shift=0</c>.</summary>
     public static readonly HostSpec QemuA57 = new(PmuVersion.Imp, 6, 0x20101, 0);
 
+    /// <summary>QEMU 10 <c>-cpu neoverse-n1</c>: PMUv3p1 (observed on 6.1, 6.12, 7.2; PMCR id 0x410c).</summary>
+    public static readonly HostSpec QemuN1 = new(PmuVersion.V3P1, 6, 0x20101, 0x18, PmcrId: 0x410C0000);
+
+    /// <summary>QEMU 10 <c>-cpu neoverse-v1</c>: PMUv3p4 (PMCR id 0x4121).</summary>
+    public static readonly HostSpec QemuV1 = new(PmuVersion.V3P4, 6, 0x20101, 0x10000018, PmcrId: 0x41210000);
+
+    /// <summary>QEMU 10 <c>-cpu cortex-a710</c>: PMUv3p5 with 20 counters (PMCR id bits 0).</summary>
+    public static readonly HostSpec QemuA710 = new(PmuVersion.V3P5, 20, 0x20101, 0x10000018, PmcrId: 0);
+
+    /// <summary>QEMU 10 <c>-cpu a64fx</c>: PMUv3p1, 8 counters, no AArch32 at EL0 (PMCR.LC reads 1, O2; PMCR id 0x4601).</summary>
+    public static readonly HostSpec QemuA64fx = new(PmuVersion.V3P1, 8, 0x20101, 0x18, AArch32: false, PmcrId: 0x46010000);
+
     public static readonly IReadOnlyList<(string Name, HostSpec Host)> Presets =
-        [("qemu-max", QemuMax), ("qemu-a57", QemuA57)];
+        [("qemu-max", QemuMax), ("qemu-a57", QemuA57), ("qemu-n1", QemuN1), ("qemu-v1", QemuV1), ("qemu-a710", QemuA710), ("qemu-a64fx", QemuA64fx)];
 
     /// <summary>The preset's name if this host equals one, else null.</summary>
     public string? PresetName => Presets.FirstOrDefault(p => p.Host == this).Name;

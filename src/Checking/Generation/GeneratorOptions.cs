@@ -16,6 +16,9 @@ public sealed record GeneratorOptions
     /// <summary>When set, hosts are drawn from these only (the kernel oracle: the QEMU presets).</summary>
     public IReadOnlyList<HostSpec>? Hosts { get; init; }
 
+    /// <summary>Only nested set-ups (a guest hypervisor, behaviour.md section 8) where the profile has them (7.2).</summary>
+    public bool NestedOnly { get; init; }
+
     /// <summary>Set-ups the target under test cannot run are drawn again.</summary>
     public Func<Setup, bool> Runnable { get; init; } = _ => true;
 

@@ -95,6 +95,8 @@ static void parse_step(struct scenario *sc, char **tok, int n, int lineno)
 		{ "GETREG", U_GETREG, 1, 'U' }, { "SETREG", U_SETREG, 2, 'U' },
 		{ "READ", G_READ, 1, 'G' }, { "WRITE", G_WRITE, 2, 'G' },
 		{ "SWINC", G_SWINC, 1, 'G' }, { "LOOP", G_LOOP, 1, 'G' },
+		{ "LOOPEL0", G_LOOP_EL0, 1, 'G' }, { "ENTERHYP", G_ENTER_HYP, 0, 'G' },
+		{ "EXITHYP", G_EXIT_HYP, 0, 'G' },
 	};
 	if (n < 4) {
 		sc_error(sc, lineno, "step needs <step> <vcpu> <command>");
@@ -122,6 +124,10 @@ static void parse_step(struct scenario *sc, char **tok, int n, int lineno)
 		return;
 	}
 	st.cmd = cmds[found].cmd;
+	if ((st.cmd == G_ENTER_HYP || st.cmd == G_EXIT_HYP) && !sc->nested) {
+		sc_error(sc, lineno, "ENTERHYP/EXITHYP need nested=1");
+		return;
+	}
 	int nargs = n - 4;
 	int want = cmds[found].nargs;
 	if (!(nargs == want || (st.cmd == U_FILTER && nargs == 4))) {
@@ -163,7 +169,7 @@ static int parse_scenario_header(struct scenario *sc, char **tok, int n, int lin
 {
 	sc->nsteps = 0;
 	sc->error[0] = 0;
-	sc->vcpus = 1; sc->pmu = 1; sc->el2 = 1; sc->el3 = 1;
+	sc->vcpus = 1; sc->pmu = 1; sc->el2 = 1; sc->el3 = 1; sc->nested = 0;
 	if (n < 2) {
 		snprintf(sc->id, sizeof sc->id, "line%d", lineno);
 		sc_error(sc, lineno, "SCENARIO without id");
@@ -182,6 +188,7 @@ static int parse_scenario_header(struct scenario *sc, char **tok, int n, int lin
 		else if (!strcmp(tok[i], "pmu") && v <= 1) sc->pmu = (int)v;
 		else if (!strcmp(tok[i], "el2") && v <= 1) sc->el2 = (int)v;
 		else if (!strcmp(tok[i], "el3") && v <= 1) sc->el3 = (int)v;
+		else if (!strcmp(tok[i], "nested") && v <= 1) sc->nested = (int)v;
 		else sc_error(sc, lineno, "bad SCENARIO option");
 	}
 	return 0;
@@ -227,6 +234,19 @@ int run_batch(FILE *f, void (*run)(struct scenario *sc))
 			profile = atoi(tok[1]) != 0;
 		} else if (!strcmp(tok[0], "SYNCDESTROY") && !in && n == 2) {
 			sync_destroy = atoi(tok[1]) != 0;
+		} else if (!strcmp(tok[0], "LOGTEST") && !in && n >= 2) {
+			/* test of the H1 path: write the rest of the line into the kernel log; the next
+			 * scenario's host log check finds it */
+			int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				char msg[512];
+				int len = 0;
+				for (int i = 1; i < n && len < (int)sizeof msg - 2; i++)
+					len += snprintf(msg + len, sizeof msg - len, "%s%s", i > 1 ? " " : "", tok[i]);
+				if (write(fd, msg, (size_t)len) < 0)
+					out("INFO batch line %d: LOGTEST write: %s", lineno, errname(errno));
+				close(fd);
+			}
 		} else if (!strcmp(tok[0], "TIMEOUT") && !in && n == 2) {
 			uint64_t t;
 			if (!parse_u64(tok[1], &t) && t > 0 && t < 3600)

@@ -84,6 +84,9 @@ int run_guest_ops(struct vm *vm, const struct scenario *sc, int from, int count)
 			case G_READ:  hdr[0] = OP_READ;  hdr[1] = st->reg; break;
 			case G_WRITE: hdr[0] = OP_WRITE; hdr[1] = st->reg; val = st->a; break;
 			case G_SWINC: hdr[0] = OP_WRITE; hdr[1] = REG_PMSWINC; val = st->a; break;
+			case G_LOOP_EL0:   hdr[0] = OP_LOOP_EL0;  hdr[1] = 0; val = st->a; break;
+			case G_ENTER_HYP:  hdr[0] = OP_ENTER_HYP; hdr[1] = 0; break;
+			case G_EXIT_HYP:   hdr[0] = OP_EXIT_HYP;  hdr[1] = 0; break;
 			default:      hdr[0] = OP_LOOP;  hdr[1] = 0; val = st->a; break;
 			}
 			unsigned char *rec = ops + REC_SIZE * k;
@@ -109,8 +112,13 @@ int run_guest_ops(struct vm *vm, const struct scenario *sc, int from, int count)
 				int ppi = v->irq_num ? v->irq_num : PMU_PPI;
 				res = ppi >= 16 && ppi < 32 ? (res >> ppi) & 1 : 0;
 			}
-			if (st->cmd != G_LOOP)
+			if (st->cmd == G_READ || st->cmd == G_WRITE || st->cmd == G_SWINC) {
 				print_result(sc, st, res, status);
+			} else if (status) {          /* LOOP, LOOPEL0, ENTERHYP, EXITHYP yield nothing */
+				out("NOTRUN %s step %s: the guest could not do it (status 0x%llx)", sc->id, st->name,
+				    (unsigned long long)status);
+				return -1;
+			}
 		}
 		from += n;
 		count -= n;

@@ -100,6 +100,8 @@ int vm_create(struct vm *vm, const struct scenario *sc, char *why, size_t whylen
 		struct kvm_vcpu_init init = preferred;
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)         /* a guest hypervisor: the vCPU starts at vEL2 */
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init)) {
 			snprintf(why, whylen, "KVM_ARM_VCPU_INIT %d: %s", i, errname(errno));
 			return -1;
@@ -135,8 +137,16 @@ int vm_create(struct vm *vm, const struct scenario *sc, char *why, size_t whylen
 	uint64_t dist = GICD_BASE, redist = GICR_BASE;
 	int e;
 	if ((e = dev_attr(vm->gic, 1, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist)) ||
-	    (e = dev_attr(vm->gic, 1, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist)) ||
-	    (e = dev_attr(vm->gic, 1, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))) {
+	    (e = dev_attr(vm->gic, 1, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist))) {
+		snprintf(why, whylen, "vgic-v3 setup: %s", errname(e));
+		return -1;
+	}
+	uint32_t maint = MAINT_IRQ;
+	if (sc->nested && (e = dev_attr(vm->gic, 1, KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ, 0, &maint))) {
+		snprintf(why, whylen, "vgic-v3 maintenance interrupt: %s", errname(e));
+		return -1;
+	}
+	if ((e = dev_attr(vm->gic, 1, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))) {
 		snprintf(why, whylen, "vgic-v3 setup: %s", errname(e));
 		return -1;
 	}
@@ -322,8 +332,9 @@ void kvm_setup(void)
 		snprintf(kvm_unusable, sizeof kvm_unusable, "no /dev/kvm: %s", errname(errno));
 		return;
 	}
-	out("INFO kvm api %d pmu_v3 %d max_vcpus %d ipa_size %d", ioctl(kvm_fd, KVM_GET_API_VERSION, 0),
+	out("INFO kvm api %d pmu_v3 %d el2 %d max_vcpus %d ipa_size %d", ioctl(kvm_fd, KVM_GET_API_VERSION, 0),
 	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3),
+	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL2),
 	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS),
 	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE));
 	run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);

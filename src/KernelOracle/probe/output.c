@@ -60,7 +60,7 @@ void print_result(const struct scenario *sc, const struct step *st, uint64_t res
 		else
 			out("R %s %s ok", sc->id, st->name);
 	} else if (status & ST_EXC) {
-		out("R %s %s undef", sc->id, st->name);
+		out("R %s %s %s", sc->id, st->name, status & ST_TRAP2 ? "trap" : "undef");
 	} else {
 		out("R %s %s Ebadreg", sc->id, st->name);
 	}

@@ -14,14 +14,19 @@
  *                                          QEMU -icount shift=0 one second = 1e9 instructions
  *                                          (about 4-10 s of wall time)
  *   PROFILE 1                              optional: print time per phase at the end (INFO lines)
+ *   LOGTEST <text>                         test of the host log check (H1): writes <text> into
+ *                                          the kernel log; the next scenario reports it if it is a splat
  *   SYNCDESTROY 1                          optional: destroy each VM before the next scenario
  *                                          starts (slow on 7.2; for comparisons only)
- *   SCENARIO <id> vcpus=<1-4> pmu=<0|1> el2=<0|1> el3=<0|1>
+ *   SCENARIO <id> vcpus=<1-4> pmu=<0|1> el2=<0|1> el3=<0|1> nested=<0|1>
  *       vcpus: number of vCPUs (all created before the first step)
  *       pmu=1: every vCPU is created with the PMUv3 feature; pmu=0: none is
  *       el2/el3=0: userspace lowers ID_AA64PFR0_EL1.EL2 / .EL3 to 0 before any step (NOTRUN if the
  *       kernel refuses); =1: the field is left as KVM reports it (on QEMU the host has no EL3, so
- *       the EL3 field is 0 either way). Defaults: vcpus=1 pmu=1 el2=1 el3=1.
+ *       the EL3 field is 0 either way). Defaults: vcpus=1 pmu=1 el2=1 el3=1 nested=0.
+ *       nested=1: every vCPU also gets HAS_EL2 (and PSCI 0.2) and starts at vEL2 (a guest
+ *       hypervisor); the vGIC gets its maintenance interrupt (PPI 25). Needs 7.2 booted with
+ *       kvm-arm.mode=nested on a CPU with FEAT_NV2 (QEMU 10 -cpu max), else NOTRUN.
  *   U <step> <vcpu> FILTER <action> <base> <nevents> [<pad24>]   KVM_ARM_VCPU_PMU_V3_FILTER
  *       with struct {u16 base, u16 nevents, u8 action, u8 pad[3] = pad24 little-endian}
  *   U <step> <vcpu> FILTERFAULT             FILTER with an unmapped user pointer (-> EFAULT)
@@ -51,12 +56,17 @@
  *   G <step> <vcpu> READ <reg>
  *   G <step> <vcpu> WRITE <reg> <value>
  *   G <step> <vcpu> SWINC <mask>            = WRITE pmswinc <mask>
- *   G <step> <vcpu> LOOP <iterations>       counted loop at EL1 (subs + b.ne per iteration);
- *                                           no result line
+ *   G <step> <vcpu> LOOP <iterations>       counted loop in the current context (EL1; vEL2 or vEL1
+ *                                           in a nested VM): subs + b.ne per iteration; no result
+ *   G <step> <vcpu> LOOPEL0 <iterations>    the same loop at EL0 (vEL0): ERET there, SVC back; no
+ *                                           result line
+ *   G <step> <vcpu> ENTERHYP                nested=1, at vEL1: HVC to the guest hypervisor (vEL2)
+ *   G <step> <vcpu> EXITHYP                 nested=1, at vEL2: ERET to vEL1. Both yield no result
+ *                                           line; if the guest cannot do them: NOTRUN
  *   END                                     ends the scenario: it is run now
  * <vcpu> is 0 .. vcpus-1. <reg>: pmcr pmcntenset pmcntenclr pmintenset pmintenclr pmovsset
  * pmovsclr pmselr pmswinc pmxevtyper pmxevcntr pmevtyper0..30 pmevcntr0..30 pmccfiltr pmccntr
- * pmceid0 pmceid1 pmuserenr pmmir id_aa64dfr0 mdcr_el2 (the guest runs at EL1: UNDEFINED), and
+ * pmceid0 pmceid1 pmuserenr pmmir id_aa64dfr0 mdcr_el2 (UNDEFINED at EL1; a nested VM at vEL2), and
  * irq (read only pseudo register: the PMU interrupt line, PPI 23 or the PPI SETIRQ set, as the
  * guest sees it in its redistributor's GICR_ISPENDR0: 0 or 1; an SPI reads 0).
  * Writes to read-only registers (and reads of pmswinc) are executed as such: the kernel decides.
@@ -70,9 +80,14 @@
  *   @@PMU R <id> <step> <result>            one per U line and per G READ/WRITE/SWINC, in step order;
  *       <result>: ok | E<ERRNO NAME> (e.g. EINVAL, or E<number> for an unnamed errno)
  *               | undef (the guest access was UNDEFINED) | 0x<hex value> (READ)
+ *               | trap (nested: a vEL1 access KVM forwarded to the guest hypervisor as a trap,
+ *                 EC 0x18; the probe's guest hypervisor reflects it to vEL1 as UNDEFINED)
  *   @@PMU NOTRUN <id> <reason>              the scenario could not be run (completely): discard
  *                                           any R lines of <id> printed before it
  *   @@PMU DONE <id>                         after every scenario (also after NOTRUN)
+ *   @@PMU SPLAT <id> <log line>             after DONE: the host kernel logged a WARNING, BUG,
+ *                                           Oops, "Unable to handle", lockdep or RCU splat while
+ *                                           the scenario ran (H1; its first lines, hostlog.c)
  *   @@PMU END <count>                       after the batch: <count> = number of DONE lines
  *                                           (-1: batch abandoned, a scenario hung outside KVM_RUN)
  * Kernel messages may interleave with these lines; a consumer reads only lines starting "@@PMU ".
@@ -119,10 +134,27 @@ static pthread_cond_t inflight_cond = PTHREAD_COND_INITIALIZER;
 static int inflight;                 /* workers that have not exited yet */
 static double teardown_cpu;          /* CPU time the workers spent destroying VMs */
 
+/*
+ * A nested VM is not destroyed: tearing one down costs ~0.3 s of guest time (QEMU -cpu
+ * max,pauth=off,lpa2=off; ~4 s with the default -cpu max), which would dominate a nested batch. Its
+ * file descriptors stay open until the probe powers the machine off; its worker exits as usual
+ * (KVM's perf events of the finished VM are bound to that exited thread, so they are never
+ * scheduled again and share nothing with the next VM).
+ */
+static int parked;
+static void vm_park(struct vm *vm)
+{
+	pthread_mutex_lock(&inflight_lock);
+	parked++;
+	pthread_mutex_unlock(&inflight_lock);
+	memset(vm, 0, sizeof *vm);
+}
+
 static void *scenario_worker(void *arg)
 {
 	struct job *job = arg;
 	struct scenario *sc = job->sc;
+	int nested = sc->nested;
 	struct vm vm;
 	char why[200];
 	sigset_t alrm;
@@ -163,7 +195,10 @@ finish:
 
 	struct timespec c0, c1;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-	vm_destroy(&vm);
+	if (nested)
+		vm_park(&vm);         /* never destroyed: see vm_park */
+	else
+		vm_destroy(&vm);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 	pthread_mutex_lock(&inflight_lock);
 	teardown_cpu += (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
@@ -227,6 +262,8 @@ static void run_scenario(struct scenario *sc)
 		}
 	pthread_mutex_unlock(&job.lock);
 	alarm(0);
+	hostlog_check(sc->id);          /* H1: what the kernel logged while this scenario ran */
+	fflush(stdout);
 	phase_mark = profile ? now() : 0;
 }
 
@@ -272,6 +309,12 @@ int main(int argc, char **argv)
 {
 	int pid1 = getpid() == 1;
 	early_setup(pid1);
+	struct rlimit nofile = { 65536, 65536 };        /* parked nested VMs keep their fds */
+	if (setrlimit(RLIMIT_NOFILE, &nofile)) {
+		getrlimit(RLIMIT_NOFILE, &nofile);
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	double t0 = now();
 
@@ -289,6 +332,7 @@ int main(int argc, char **argv)
 	sigaddset(&alrm, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &alrm, NULL);      /* only a scenario worker takes it */
 
+	hostlog_open();
 	kvm_setup();
 	if (kvm_unusable[0])
 		out("INFO kvm unusable: %s", kvm_unusable);
@@ -310,8 +354,8 @@ int main(int argc, char **argv)
 	double tend = now();
 	cpu_ticks(tk1);
 	wait_workers();
-	out("INFO finished %d scenarios in %.3f s (%.1f/s); probe start-up %.3f s; uptime %.3f",
-	    count, tend - tstart, count / (tend - tstart > 0 ? tend - tstart : 1), tstart - t0, tend);
+	out("INFO finished %d scenarios in %.3f s (%.1f/s); probe start-up %.3f s; uptime %.3f; %d nested VMs kept",
+	    count, tend - tstart, count / (tend - tstart > 0 ? tend - tstart : 1), tstart - t0, tend, parked);
 	if (profile)
 		print_profile(tk0, tk1, teardown_cpu);
 	out("END %d", count);

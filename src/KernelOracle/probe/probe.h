@@ -26,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -38,6 +39,17 @@
 #ifndef KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS
 #define KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS 4
 #endif
+/* nested virtualisation (7.2 with kvm-arm.mode=nested; newer than the cross compiler's headers) */
+#ifndef KVM_ARM_VCPU_HAS_EL2
+#define KVM_ARM_VCPU_HAS_EL2 7
+#endif
+#ifndef KVM_CAP_ARM_EL2
+#define KVM_CAP_ARM_EL2 240
+#endif
+#ifndef KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ
+#define KVM_DEV_ARM_VGIC_GRP_MAINT_IRQ 9
+#endif
+#define MAINT_IRQ 25                        /* vGIC maintenance interrupt of a nested VM (a PPI) */
 
 /* ---- guest memory layout (must match guest.S) ---- */
 #define MEM_SIZE      0x10000u
@@ -56,9 +68,13 @@
 #define OP_READ  1
 #define OP_WRITE 2
 #define OP_LOOP  3
+#define OP_LOOP_EL0   4
+#define OP_ENTER_HYP  5
+#define OP_EXIT_HYP   6
 
 #define ST_BADREG 1ull
 #define ST_EXC    (1ull << 63)
+#define ST_TRAP2  (1ull << 62)                 /* with ST_EXC: a vEL1 access trapped to vEL2 */
 
 extern const unsigned char guest_blob_start[], guest_blob_end[];
 
@@ -84,7 +100,7 @@ uint64_t reg_one_reg_id(int reg);
 enum cmd {
 	U_FILTER = 1, U_FILTERFAULT, U_SETPMU, U_SETNR, U_SETPMUVER, U_ATTR, U_INIT, U_RUN,
 	U_RESET, U_SETIRQ, U_INITNOIRQ, U_HASATTR, U_GETREG, U_SETREG,
-	G_READ, G_WRITE, G_SWINC, G_LOOP,
+	G_READ, G_WRITE, G_SWINC, G_LOOP, G_LOOP_EL0, G_ENTER_HYP, G_EXIT_HYP,
 };
 #define IS_GUEST(c) ((c) >= G_READ)
 
@@ -96,7 +112,7 @@ struct step {
 
 struct scenario {
 	char id[64];
-	int vcpus, pmu, el2, el3;
+	int vcpus, pmu, el2, el3, nested;
 	int nsteps, cap;
 	struct step *steps;
 	char error[160];           /* parse error: the scenario is NOTRUN */
@@ -151,6 +167,10 @@ void kvm_setup(void);
 int vm_create(struct vm *vm, const struct scenario *sc, char *why, size_t whylen);
 void vm_destroy(struct vm *vm);
 int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st);
+
+/* hostlog.c (H1) */
+void hostlog_open(void);
+int hostlog_check(const char *id);
 
 /* guest.c */
 void on_alarm(int sig);

@@ -10,7 +10,10 @@
 #   CONSOLE_LOG=<path>  keep the complete console output there
 #   QEMU_ICOUNT=<opts>  -icount options (default shift=0; shift=0,sleep=off also keeps exact counts
 #                       and skips idle periods in wall time)
-#   KERNEL_APPEND=<s>   extra kernel command line
+#   KERNEL_APPEND=<s>   extra kernel command line (kvm-arm.mode=nested for nested VMs on 7.2)
+#   QEMU=<binary>       the QEMU to run (default qemu-system-aarch64; QEMU 10 for nested:
+#                       <repo>/.cache/qemu-10/usr/bin/qemu-system-aarch64, see setup-kernel-oracle.sh)
+#   QEMU_CPU=<model>    override the preset's -cpu value
 # The kernel command line adds cryptomgr.notests to the note's: the crypto self-tests otherwise run
 # in the background during the first second(s) and halve the throughput (no effect on KVM).
 # Exit status: 0 when the end marker "@@PMU END <n>" was seen, 1 otherwise (also on timeout).
@@ -29,7 +32,11 @@ case $preset in
   qemu-a57) cpu="cortex-a57" ;;
   *) die "unknown preset $preset (qemu-max or qemu-a57)" ;;
 esac
-command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (run scripts/setup-kernel-oracle.sh)"
+qemu=${QEMU:-qemu-system-aarch64}
+cpu=${QEMU_CPU:-$cpu}
+command -v "$qemu" >/dev/null || die "$qemu missing (run scripts/setup-kernel-oracle.sh)"
+qemu_data=()
+[[ -d $(dirname "$(command -v "$qemu")")/../share/qemu ]] && qemu_data=(-L "$(dirname "$(command -v "$qemu")")/../share/qemu")
 command -v cpio >/dev/null || die "cpio missing (run scripts/setup-kernel-oracle.sh)"
 
 probe=${PROBE:-}
@@ -57,7 +64,7 @@ log="${CONSOLE_LOG:-$work/console.log}"
 
 rc=0
 TIMEFORMAT='%R %U %S'
-{ time timeout --kill-after=5 "$timeout_s" qemu-system-aarch64 \
+{ time timeout --kill-after=5 "$timeout_s" "$qemu" "${qemu_data[@]}" \
   -M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp 1 -m 512 \
   -nographic -nic none -no-reboot -icount "${QEMU_ICOUNT:-shift=0}" \
   -kernel "$image" -initrd "$work/initrd.gz" \

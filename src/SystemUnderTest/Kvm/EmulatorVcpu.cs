@@ -731,7 +731,9 @@ public sealed class EmulatorVcpu<TPolicy>
         ProgramControls();
     }
 
+    /// <summary>N1: without PMUv3 for the guest the PMU fields of MDCR_EL2 are RES0.</summary>
     private ulong Mdcr() =>
+        registersUndefined ? 0 :
         hpmn
         | (hpme ? MdcrFields.Hpme : 0)
         | (hpmd ? MdcrFields.Hpmd : 0)
@@ -740,6 +742,10 @@ public sealed class EmulatorVcpu<TPolicy>
     /// <summary>N1: HPMN clamped to N. Hyp ranges, HPME, HPMD and HLP change: re-derive everything.</summary>
     private void WriteMdcr(ulong value)
     {
+        if (registersUndefined)
+        {
+            return;
+        }
         hpmn = Math.Min(value & MdcrFields.Hpmn, (ulong)counters);
         hpme = (value & MdcrFields.Hpme) != 0;
         hpmd = (value & MdcrFields.Hpmd) != 0;
