@@ -7,7 +7,9 @@ public static class ScenarioFiles
 
     /// <summary>
     /// A file stands for itself (whatever its extension); a directory for every <c>*.pmu</c> under
-    /// it, recursively, in ordinal order of their paths. A file named twice runs once.
+    /// it, recursively, in ordinal order of their paths, except the copies in report folders
+    /// (<c>pmuconf report</c>: a folder with a repro.c, beside the scenario it copies). A file named
+    /// twice runs once.
     /// </summary>
     /// <param name="missing">The paths that are neither a file nor a directory.</param>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths, out IReadOnlyList<string> missing)
@@ -24,7 +26,9 @@ public static class ScenarioFiles
             }
             else if (Directory.Exists(path))
             {
-                found = Directory.EnumerateFiles(path, Pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+                found = Directory.EnumerateFiles(path, Pattern, SearchOption.AllDirectories)
+                    .Where(f => !File.Exists(Path.Combine(Path.GetDirectoryName(f)!, "repro.c")))
+                    .Order(StringComparer.Ordinal);
             }
             else
             {

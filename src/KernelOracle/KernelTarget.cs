@@ -7,12 +7,15 @@ namespace PmuConformance.KernelOracle;
 public sealed record BootStatistics(string Preset, int Scenarios, TimeSpan Elapsed, TimeSpan StartUp, TimeSpan ScenarioTime);
 
 /// <summary>
-/// A real Linux kernel under QEMU as a target (<c>kernel:debian-6.1</c>, or <c>kernel:&lt;path&gt;</c>).
-/// Scenarios are batched per QEMU preset and run by the probe, each in a fresh VM, one boot per
-/// batch. Comparison with the model goes through <see cref="KernelProjection"/>.
+/// A real Linux kernel as a target (<c>kernel:debian-6.1</c>, or <c>kernel:&lt;path&gt;</c>).
+/// Scenarios are batched per host preset and run by the probe, each in a fresh VM; the transport
+/// takes a batch to the kernel (QEMU by default, one boot per batch; a bundle's results file for
+/// real hardware). Comparison with the model goes through <see cref="KernelProjection"/>.
 /// </summary>
-public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
+public sealed class KernelTarget(KernelImage kernel, IProbeTransport? transport = null) : IProjectingTarget
 {
+    private readonly IProbeTransport transport = transport ?? new QemuTransport(kernel);
+
     public const string Prefix = "kernel:";
 
     /// <summary>Scenarios per boot: keeps one boot well inside its timeout and the console output small.</summary>
@@ -92,18 +95,7 @@ public sealed class KernelTarget(KernelImage kernel) : IProjectingTarget
 
     private List<Execution> RunBatch(string preset, List<Scenario> batch)
     {
-        var probe = ProbeBinary.Ensure(out var error);
-        if (probe is null)
-        {
-            return batch.Select(s => new Execution([], new ScenarioException(s.Source, 0, error!))).ToList();
-        }
-        var initramfs = Initramfs.Build(
-        [
-            ("init", File.ReadAllBytes(probe), true),
-            ("batch.txt", Encoding.ASCII.GetBytes(ProbeBatch.Write(batch)), false),
-        ]);
-        var timeout = TimeSpan.FromSeconds(60 + (batch.Count / 5.0));
-        var boot = QemuBoot.Run(Kernel.Path, QemuBoot.MachineFor(preset, Kernel.Profile), initramfs, timeout);
+        var boot = transport.Run(preset, ProbeBatch.Write(batch));
         boots.Add(new BootStatistics(preset, batch.Count, boot.Elapsed, boot.StartUp, boot.ScenarioTime));
         if (!boot.Completed)
         {

@@ -305,10 +305,30 @@ static void early_setup(int pid1)
 }
 
 
+#ifndef PROBE_REPRO
+/* KTAP version 1 (Documentation/dev-tools/ktap.rst): the version line and the plan, one test per scenario. */
+static void ktap_header(FILE *f)
+{
+	char line[4096];
+	int scenarios = 0;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line + strspn(line, " \t"), "SCENARIO", 8))
+			scenarios++;
+	rewind(f);
+	printf("KTAP version 1\n1..%d\n", scenarios);
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	int pid1 = getpid() == 1;
 	early_setup(pid1);
+#ifdef PROBE_REPRO
+	check_mode = CHECK_REPRO;
+#else
+	if (argc > 1 && !strcmp(argv[1], "--ktap"))
+		check_mode = CHECK_KTAP;
+#endif
 	struct rlimit nofile = { 65536, 65536 };        /* parked nested VMs keep their fds */
 	if (setrlimit(RLIMIT_NOFILE, &nofile)) {
 		getrlimit(RLIMIT_NOFILE, &nofile);
@@ -337,8 +357,17 @@ int main(int argc, char **argv)
 	if (kvm_unusable[0])
 		out("INFO kvm unusable: %s", kvm_unusable);
 
-	const char *path = argc > 1 ? argv[1] : "/batch.txt";
+#ifdef PROBE_REPRO
+	(void)argc;
+	(void)argv;
+	const char *path = "the embedded batch";
+	FILE *f = fmemopen((void *)repro_batch, strlen(repro_batch), "r");
+#else
+	const char *path = argc > 1 ? argv[argc - 1] : "/batch.txt";
 	FILE *f = fopen(path, "r");
+	if (f && check_mode == CHECK_KTAP)
+		ktap_header(f);
+#endif
 	int count = 0;
 	unsigned long long tk0[3], tk1[3];
 	cpu_ticks(tk0);
@@ -359,6 +388,16 @@ int main(int argc, char **argv)
 	if (profile)
 		print_profile(tk0, tk1, teardown_cpu);
 	out("END %d", count);
+	int status = check_mode == CHECK_REPRO ? check_exit_status() : 0;
+	if (check_mode == CHECK_REPRO) {
+		printf("%s\n", status == 0 ? "result: the intended behaviour (all ok)"
+		       : status == 1 ? "result: the known deviation is reproduced (exit 1)"
+		       : status == 2 ? "result: a difference no known deviation explains, or a host kernel splat (exit 2)"
+		       : status == 3 ? "result: the known deviation is reproduced and the host kernel logged a splat (exit 3)"
+		       : "result: could not run (exit 4)");
+		if (pid1)                          /* as /init under QEMU (CI): the harness's end marker */
+			printf("@@PMU END %d\n", status);
+	}
 	fflush(stdout);
 	if (pid1) {
 		sync();
@@ -366,5 +405,5 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
-	return 0;
+	return status;
 }
