@@ -126,12 +126,10 @@ public static class ReportCommand
                     failures += ok ? 0 : 1;
                     output.WriteLine($"{(ok ? "ok  " : "FAIL")} {name} on {kernelName}: exit {run.ExitStatus} "
                         + $"({(run.ExitStatus switch { 1 => "reproduces the known deviation", 3 => "reproduces the known deviation; the host kernel logged a splat", _ => "expected 1 or 3: the deviation reproduced" })}), {run.Elapsed.TotalSeconds:0.0} s{(run.Problem.Length > 0 ? "; " + run.Problem : "")}");
-                    if (!ok)
+                    // The evidence in the CI log: the FAIL lines (the deviation) and the result, or everything on a failure.
+                    foreach (var line in run.Output.Where(l => !ok || l.StartsWith("FAIL", StringComparison.Ordinal) || l.StartsWith("result", StringComparison.Ordinal)))
                     {
-                        foreach (var line in run.Output)
-                        {
-                            output.WriteLine("    " + line);
-                        }
+                        output.WriteLine("    " + line);
                     }
                 }
             }
