@@ -47,12 +47,19 @@ public static class KernelCommand
             Description = "Sum the results files of a sharded run into one report (runs nothing)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var bundle = new Option<string?>("--bundle")
+        {
+            Description = "Write a bundle to this folder for an arm64 machine without .NET (static probe, batch, run.sh printing KTAP); "
+                + "with --results FILE: judge that bundle's results file; with --boot KERNEL: run the bundle in a QEMU guest (docs/real-hardware.md)",
+        };
+        var boot = new Option<string?>("--boot") { Description = "With --bundle: run the bundle as /init of a QEMU guest on this kernel and write its KTAP (--results, default DIR/results-KERNEL.ktap)" };
+        var preset = new Option<string>("--preset") { Description = "With --bundle: the host preset the bundle's expectations assume (default qemu-max)", DefaultValueFactory = _ => "qemu-max" };
         var command = new Command("kernel",
             "Check the reference model against real Linux KVM: boots each kernel under QEMU (run scripts/setup-kernel-oracle.sh once),\n"
             + "replays the runnable corpus files and generated scenarios on the qemu-max and qemu-a57 presets, and compares through the projection.\n"
             + "Exit codes: 0 every checked line agrees, 1 a disagreement (written to findings/), 2 usage error or a kernel that could not be booted.")
         {
-            kernels, generated, seed, corpus, shard, results, merge,
+            kernels, generated, seed, corpus, shard, results, merge, bundle, boot, preset,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +67,11 @@ public static class KernelCommand
             if (parse.GetValue(merge) is { Length: > 0 } files)
             {
                 return Merge(files, io.Output, io.Error);
+            }
+            if (parse.GetValue(bundle) is { } bundleDirectory)
+            {
+                return Bundle(bundleDirectory, parse.GetValue(boot), parse.GetValue(results), parse.GetValue(kernels), parse.GetValue(preset)!,
+                    parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, io.Output, io.Error);
             }
             Shard part = Shard.All;
             if (parse.GetValue(shard) is { } shardText)
@@ -76,6 +88,31 @@ public static class KernelCommand
                 parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, part, resultsPath, io.Output, io.Error);
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--bundle DIR</c>: with <c>--results FILE</c> judge the bundle's results (--results reads here,
+    /// where without --bundle it names the shard results file to write); with <c>--boot KERNEL</c> run
+    /// it in a QEMU guest; else write it for the first <c>--kernel</c> (default debian-7.2).
+    /// </summary>
+    private static int Bundle(string directory, string? bootKernel, string? resultsPath, string[]? kernels, string preset,
+        int generated, string seedText, string[] corpus, TextWriter output, TextWriter error)
+    {
+        if (bootKernel is not null)
+        {
+            return KernelBundleCommand.Boot(directory, bootKernel, resultsPath, output, error);
+        }
+        if (resultsPath is not null)
+        {
+            return KernelBundleCommand.Check(directory, resultsPath, output, error,
+                (target, report, writer) => PrintDeviationTable([(target, [report])], writer));
+        }
+        if (!Numbers.TryParse(seedText, out var seed))
+        {
+            error.WriteLine($"pmuconf kernel: --seed: '{seedText}' is not a number");
+            return ExitCodes.Error;
+        }
+        return KernelBundleCommand.Write(directory, kernels is { Length: > 0 } k ? k[0] : "debian-7.2", preset, generated, seed, corpus, output, error);
     }
 
     /// <summary><c>--merge</c>: the reports of the shards' results files, summed, printed as one run.</summary>

@@ -388,7 +388,7 @@ int main(int argc, char **argv)
 	if (profile)
 		print_profile(tk0, tk1, teardown_cpu);
 	out("END %d", count);
-	int status = check_mode == CHECK_REPRO ? check_exit_status() : 0;
+	int status = check_mode != CHECK_RAW ? check_exit_status() : 0;   /* KTAP: 1 when a test failed */
 	if (check_mode == CHECK_REPRO) {
 		printf("%s\n", status == 0 ? "result: the intended behaviour (all ok)"
 		       : status == 1 ? "result: the known deviation is reproduced (exit 1)"
