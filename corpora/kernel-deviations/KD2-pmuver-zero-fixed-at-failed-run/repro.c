@@ -555,18 +555,21 @@ static void report_ktap(const struct scenario *sc, enum verdict v, const char *d
 	if (bad)
 		snprintf(why, sizeof why, "line %d %s: expected %s, got %s", bad->line, bad->text, bad->intended,
 			 bad->observed[0] ? bad->observed : "no result");
-	if (v == V_NOTRUN)
+	if (v == V_NOTRUN) {
 		printf("ok %d %s # SKIP %s\n", tests, sc->id, notrun);
-	else if (untrusted[0])
+	} else if (untrusted[0]) {
 		printf("ok %d %s # SKIP cannot judge on this host: %s\n", tests, sc->id, untrusted);
-	else if (v == V_INTENDED)
+	} else if (v == V_INTENDED) {
 		printf("ok %d %s\n", tests, sc->id);
-	else if (v == V_DEVIATION)
+	} else if (v == V_DEVIATION) {
 		printf("not ok %d %s # TODO known deviation %s: %s\n", tests, sc->id, deviation, why);
-	else if (splat[0])
-		printf("not ok %d %s host kernel log splat (H1): %s\n", tests, sc->id, splat);
-	else
-		printf("not ok %d %s %s\n", tests, sc->id, why);
+	} else {
+		worst = 1;              /* a failure: the KTAP run's exit status */
+		if (splat[0])
+			printf("not ok %d %s host kernel log splat (H1): %s\n", tests, sc->id, splat);
+		else
+			printf("not ok %d %s %s\n", tests, sc->id, why);
+	}
 	if (!strcmp(sc->id, "host") && v != V_INTENDED && !untrusted[0])
 		snprintf(untrusted, sizeof untrusted, "the host differs from the bundle's preset (%s)",
 			 v == V_NOTRUN ? notrun : why);
@@ -1885,7 +1888,7 @@ int main(int argc, char **argv)
 	if (profile)
 		print_profile(tk0, tk1, teardown_cpu);
 	out("END %d", count);
-	int status = check_mode == CHECK_REPRO ? check_exit_status() : 0;
+	int status = check_mode != CHECK_RAW ? check_exit_status() : 0;   /* KTAP: 1 when a test failed */
 	if (check_mode == CHECK_REPRO) {
 		printf("%s\n", status == 0 ? "result: the intended behaviour (all ok)"
 		       : status == 1 ? "result: the known deviation is reproduced (exit 1)"

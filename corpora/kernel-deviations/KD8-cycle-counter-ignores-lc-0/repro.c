@@ -565,18 +565,21 @@ static void report_ktap(const struct scenario *sc, enum verdict v, const char *d
 	if (bad)
 		snprintf(why, sizeof why, "line %d %s: expected %s, got %s", bad->line, bad->text, bad->intended,
 			 bad->observed[0] ? bad->observed : "no result");
-	if (v == V_NOTRUN)
+	if (v == V_NOTRUN) {
 		printf("ok %d %s # SKIP %s\n", tests, sc->id, notrun);
-	else if (untrusted[0])
+	} else if (untrusted[0]) {
 		printf("ok %d %s # SKIP cannot judge on this host: %s\n", tests, sc->id, untrusted);
-	else if (v == V_INTENDED)
+	} else if (v == V_INTENDED) {
 		printf("ok %d %s\n", tests, sc->id);
-	else if (v == V_DEVIATION)
+	} else if (v == V_DEVIATION) {
 		printf("not ok %d %s # TODO known deviation %s: %s\n", tests, sc->id, deviation, why);
-	else if (splat[0])
-		printf("not ok %d %s host kernel log splat (H1): %s\n", tests, sc->id, splat);
-	else
-		printf("not ok %d %s %s\n", tests, sc->id, why);
+	} else {
+		worst = 1;              /* a failure: the KTAP run's exit status */
+		if (splat[0])
+			printf("not ok %d %s host kernel log splat (H1): %s\n", tests, sc->id, splat);
+		else
+			printf("not ok %d %s %s\n", tests, sc->id, why);
+	}
 	if (!strcmp(sc->id, "host") && v != V_INTENDED && !untrusted[0])
 		snprintf(untrusted, sizeof untrusted, "the host differs from the bundle's preset (%s)",
 			 v == V_NOTRUN ? notrun : why);
@@ -1512,6 +1515,11 @@ int hostlog_check(const char *id)
  * in a fresh VM, prints one result line per step on the console, and powers the machine off.
  * It can also run as an ordinary program on any arm64 Linux with /dev/kvm:
  *     probe [batch-file]          (default /batch.txt; no power-off when not PID 1)
+ *     probe --ktap batch-file     KTAP version 1 on stdout, one test per scenario judged by its
+ *                                 CHECK lines (check.c); the lines below become "# @@PMU ..."
+ *                                 diagnostics; exit 1 when a test failed (a bundle's run.sh)
+ * Built with -DPROBE_REPRO (pmuconf report inlines every file into one repro.c), it runs the
+ * batch embedded as repro_batch and prints ok/FAIL per CHECK line instead (check.c).
  *
  * ============================ BATCH FORMAT (input, /batch.txt) ============================
  * Line oriented; '#' starts a comment; blank lines are ignored; numbers are decimal or 0x hex;
@@ -1571,6 +1579,8 @@ int hostlog_check(const char *id)
  *   G <step> <vcpu> ENTERHYP                nested=1, at vEL1: HVC to the guest hypervisor (vEL2)
  *   G <step> <vcpu> EXITHYP                 nested=1, at vEL2: ERET to vEL1. Both yield no result
  *                                           line; if the guest cannot do them: NOTRUN
+ *   CHECK <step> <intended> <deviated> <KDn> <line> <text>   expectation of a step's result, for
+ *                                           --ktap and reproducers (format: check.c); else ignored
  *   END                                     ends the scenario: it is run now
  * <vcpu> is 0 .. vcpus-1. <reg>: pmcr pmcntenset pmcntenclr pmintenset pmintenclr pmovsset
  * pmovsclr pmselr pmswinc pmxevtyper pmxevcntr pmevtyper0..30 pmevcntr0..30 pmccfiltr pmccntr
@@ -1895,7 +1905,7 @@ int main(int argc, char **argv)
 	if (profile)
 		print_profile(tk0, tk1, teardown_cpu);
 	out("END %d", count);
-	int status = check_mode == CHECK_REPRO ? check_exit_status() : 0;
+	int status = check_mode != CHECK_RAW ? check_exit_status() : 0;   /* KTAP: 1 when a test failed */
 	if (check_mode == CHECK_REPRO) {
 		printf("%s\n", status == 0 ? "result: the intended behaviour (all ok)"
 		       : status == 1 ? "result: the known deviation is reproduced (exit 1)"
