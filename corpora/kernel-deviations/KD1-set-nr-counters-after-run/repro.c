@@ -1525,6 +1525,11 @@ int hostlog_check(const char *id)
  * in a fresh VM, prints one result line per step on the console, and powers the machine off.
  * It can also run as an ordinary program on any arm64 Linux with /dev/kvm:
  *     probe [batch-file]          (default /batch.txt; no power-off when not PID 1)
+ *     probe --ktap batch-file     KTAP version 1 on stdout, one test per scenario judged by its
+ *                                 CHECK lines (check.c); the lines below become "# @@PMU ..."
+ *                                 diagnostics; exit 1 when a test failed (a bundle's run.sh)
+ * Built with -DPROBE_REPRO (pmuconf report inlines every file into one repro.c), it runs the
+ * batch embedded as repro_batch and prints ok/FAIL per CHECK line instead (check.c).
  *
  * ============================ BATCH FORMAT (input, /batch.txt) ============================
  * Line oriented; '#' starts a comment; blank lines are ignored; numbers are decimal or 0x hex;
@@ -1584,6 +1589,8 @@ int hostlog_check(const char *id)
  *   G <step> <vcpu> ENTERHYP                nested=1, at vEL1: HVC to the guest hypervisor (vEL2)
  *   G <step> <vcpu> EXITHYP                 nested=1, at vEL2: ERET to vEL1. Both yield no result
  *                                           line; if the guest cannot do them: NOTRUN
+ *   CHECK <step> <intended> <deviated> <KDn> <line> <text>   expectation of a step's result, for
+ *                                           --ktap and reproducers (format: check.c); else ignored
  *   END                                     ends the scenario: it is run now
  * <vcpu> is 0 .. vcpus-1. <reg>: pmcr pmcntenset pmcntenclr pmintenset pmintenclr pmovsset
  * pmovsclr pmselr pmswinc pmxevtyper pmxevcntr pmevtyper0..30 pmevcntr0..30 pmccfiltr pmccntr
