@@ -241,6 +241,15 @@ public static class KernelCommand
     public static int Print(KernelReport report, TextWriter output)
     {
         output.WriteLine(KernelCampaign.Summary(report));
+        if (report.Boots.Count > 1)
+        {
+            // Throughput per batch (one boot each), after start-up.
+            foreach (var boot in report.Boots)
+            {
+                var rate = boot.ScenarioTime.TotalSeconds > 0 ? boot.Scenarios / boot.ScenarioTime.TotalSeconds : 0;
+                output.WriteLine(FormattableString.Invariant($"  batch {boot.Preset}: {boot.Scenarios} scenarios, start-up {boot.StartUp.TotalSeconds:0.0} s, {rate:0} scenarios/s after start-up"));
+            }
+        }
         foreach (var mismatch in report.Mismatches)
         {
             output.WriteLine("  " + mismatch);

@@ -239,6 +239,8 @@ int run_batch(FILE *f, void (*run)(struct scenario *sc))
 			profile = atoi(tok[1]) != 0;
 		} else if (!strcmp(tok[0], "SYNCDESTROY") && !in && n == 2) {
 			sync_destroy = atoi(tok[1]) != 0;
+		} else if (!strcmp(tok[0], "DESTROY") && !in && n == 2) {
+			keep_vms = atoi(tok[1]) == 0;
 		} else if (!strcmp(tok[0], "LOGTEST") && !in && n >= 2) {
 			/* test of the H1 path: write the rest of the line into the kernel log; the next
 			 * scenario's host log check finds it */

@@ -147,6 +147,7 @@ extern int scenario_timeout;               /* guest-virtual seconds (see TIMEOUT
 extern char kvm_unusable[160];             /* non-empty: every scenario is NOTRUN */
 extern int profile;                        /* PROFILE 1 */
 extern int sync_destroy;                   /* SYNCDESTROY 1: destroy each VM before the next scenario */
+extern int keep_vms;                       /* default 1: keep every VM until power-off; DESTROY 1: 0 */
 extern volatile sig_atomic_t timed_out;    /* the watchdog fired for the running scenario */
 
 /* output.c */
