@@ -20,7 +20,7 @@ pmuconf kernel --kernel "$kernel" --corpus "$work/bundle/scenarios" --generated 
 # Verdicts only: no source label, no boot statistics, no findings file names, no PIDs in splats.
 normalise() {
   grep -E '^kernel:|^  /|^  problem|^  not checkable|^  debian|^known deviations' "$1" \
-    | sed -E 's/^kernel:([^ ]+) [^:]*: /kernel:\1: /; s/; [0-9]+ boot\(s\).*$//; s#init/[0-9]+#init/N#; s#PID: [0-9]+#PID: N#; s#/tmp/[^ ]*/scenarios/##'
+    | sed -E 's/^kernel:([^ ]+) [^:]*: /kernel:\1: /; s/; [0-9]+ boot\(s\).*$//; s#init/[0-9]+#init/N#; s#PID: [0-9]+#PID: N#g; s#/tmp/[^ ]*/scenarios/##'
 }
 normalise "$work/roundtrip.txt" > "$work/a"
 normalise "$work/direct.txt" > "$work/b"

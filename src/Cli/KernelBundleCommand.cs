@@ -61,8 +61,12 @@ public static class KernelBundleCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>Runs the bundle as /init of a QEMU guest (its probe, its batch, --ktap) and writes the KTAP it printed.</summary>
-    public static int Boot(string directory, string kernelName, string? resultsPath, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Runs the bundle as /init of a QEMU guest (its probe, its batch, --ktap) and writes the KTAP it
+    /// printed. <paramref name="cpuPreset"/> boots another QEMU CPU than the bundle assumes: a
+    /// machine whose PMU is not the preset's (the host check must catch it).
+    /// </summary>
+    public static int Boot(string directory, string kernelName, string? cpuPreset, string? resultsPath, TextWriter output, TextWriter error)
     {
         if (ProbeBundle.Load(directory, out var bundleError) is not { } bundle)
         {
@@ -79,7 +83,7 @@ public static class KernelBundleCommand
             ("init", File.ReadAllBytes(Path.Combine(directory, "probe")), true),
             ("batch.txt", File.ReadAllBytes(bundle.Batch), false),
         ]);
-        var boot = QemuBoot.Run(kernel.Path, QemuBoot.MachineFor(bundle.Preset, kernel.Profile), initramfs,
+        var boot = QemuBoot.Run(kernel.Path, QemuBoot.MachineFor(cpuPreset ?? bundle.Preset, kernel.Profile), initramfs,
             TimeSpan.FromSeconds(60 + (bundle.Scenarios.Count / 5.0)), ["--ktap", "/batch.txt"]);
         if (!boot.Completed)
         {

@@ -53,7 +53,10 @@ public static class KernelCommand
                 + "with --results FILE: judge that bundle's results file; with --boot KERNEL: run the bundle in a QEMU guest (docs/real-hardware.md)",
         };
         var boot = new Option<string?>("--boot") { Description = "With --bundle: run the bundle as /init of a QEMU guest on this kernel and write its KTAP (--results, default DIR/results-KERNEL.ktap)" };
-        var preset = new Option<string>("--preset") { Description = "With --bundle: the host preset the bundle's expectations assume (default qemu-max)", DefaultValueFactory = _ => "qemu-max" };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = "With --bundle: the host preset the bundle's expectations assume (default qemu-max); with --boot: the QEMU CPU to boot instead of the bundle's (a machine that is not the preset)",
+        };
         var command = new Command("kernel",
             "Check the reference model against real Linux KVM: boots each kernel under QEMU (run scripts/setup-kernel-oracle.sh once),\n"
             + "replays the runnable corpus files and generated scenarios on the qemu-max and qemu-a57 presets, and compares through the projection.\n"
@@ -70,7 +73,7 @@ public static class KernelCommand
             }
             if (parse.GetValue(bundle) is { } bundleDirectory)
             {
-                return Bundle(bundleDirectory, parse.GetValue(boot), parse.GetValue(results), parse.GetValue(kernels), parse.GetValue(preset)!,
+                return Bundle(bundleDirectory, parse.GetValue(boot), parse.GetValue(results), parse.GetValue(kernels), parse.GetValue(preset),
                     parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, io.Output, io.Error);
             }
             Shard part = Shard.All;
@@ -95,12 +98,12 @@ public static class KernelCommand
     /// where without --bundle it names the shard results file to write); with <c>--boot KERNEL</c> run
     /// it in a QEMU guest; else write it for the first <c>--kernel</c> (default debian-7.2).
     /// </summary>
-    private static int Bundle(string directory, string? bootKernel, string? resultsPath, string[]? kernels, string preset,
+    private static int Bundle(string directory, string? bootKernel, string? resultsPath, string[]? kernels, string? preset,
         int generated, string seedText, string[] corpus, TextWriter output, TextWriter error)
     {
         if (bootKernel is not null)
         {
-            return KernelBundleCommand.Boot(directory, bootKernel, resultsPath, output, error);
+            return KernelBundleCommand.Boot(directory, bootKernel, preset, resultsPath, output, error);
         }
         if (resultsPath is not null)
         {
@@ -112,7 +115,7 @@ public static class KernelCommand
             error.WriteLine($"pmuconf kernel: --seed: '{seedText}' is not a number");
             return ExitCodes.Error;
         }
-        return KernelBundleCommand.Write(directory, kernels is { Length: > 0 } k ? k[0] : "debian-7.2", preset, generated, seed, corpus, output, error);
+        return KernelBundleCommand.Write(directory, kernels is { Length: > 0 } k ? k[0] : "debian-7.2", preset ?? "qemu-max", generated, seed, corpus, output, error);
     }
 
     /// <summary><c>--merge</c>: the reports of the shards' results files, summed, printed as one run.</summary>
