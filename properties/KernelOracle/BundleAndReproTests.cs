@@ -88,6 +88,51 @@ public sealed class BundleAndReproTests
     }
 
     [Fact]
+    public void A_bundle_written_and_read_back_judges_its_results_like_a_direct_run()
+    {
+        var directory = Directory.CreateTempSubdirectory("pmuconf-bundle-test-");
+        try
+        {
+            var fakeProbe = Path.Combine(directory.FullName, "fake-probe");
+            File.WriteAllText(fakeProbe, "not a binary");
+            var scenario = WithDeviations(Kd3, DeviationSet.None);
+            var written = ProbeBundle.Write(Path.Combine(directory.FullName, "b"), new KernelTarget(Debian72), "qemu-max", [scenario], fakeProbe);
+            File.ReadAllText(written.Batch).ShouldStartWith("SCENARIO host ");
+            File.ReadAllText(Path.Combine(written.Directory, "run.sh")).ShouldContain("--ktap");
+            var bundle = ProbeBundle.Load(written.Directory, out var error).ShouldNotBeNull(error);
+            bundle.Scenarios.ShouldHaveSingleItem();
+
+            // What the probe would print on a qemu-max host with the KD3 kernel: the host check, then s0.
+            var hostCheck = new ModelTarget().Execute(ProbeBundle.HostCheck(KernelProfile.V7_2, HostSpec.QemuMax));
+            var kernel = new ModelTarget().Execute(Kd3);
+            var lines = new List<string> { "KTAP version 1", "1..2", "# @@PMU INFO kernel 7.2.13+deb14-arm64 #1" };
+            lines.AddRange(Results("host", hostCheck).Select(l => "# @@PMU " + l));
+            lines.AddRange(Results("s0", kernel).Select(l => "# @@PMU " + l));
+            lines.Add("# @@PMU END 2");
+            var results = KtapResults.Parse(lines);
+            bundle.HostDifference(results).ShouldBeNull();
+            var report = KernelCampaign.Replay(bundle.ResultsTarget(results, out var kernelError), bundle.Scenarios, "bundle");
+            kernelError.ShouldBeNull();
+            report.Problems.ShouldBeEmpty();
+            report.Mismatches.ShouldBeEmpty();
+            report.Shown.GetValueOrDefault("KD3").ShouldBe(1);
+
+            // Another PMU (no PMCEID1 events): the host check names the difference.
+            var other = KtapResults.Parse(lines.Select(l => l.Replace("R host 5 0x10000018", "R host 5 0x0", StringComparison.Ordinal)));
+            bundle.HostDifference(other).ShouldNotBeNull().ShouldContain("read pmceid1");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The probe's R/DONE lines for a transcript.</summary>
+    private static IEnumerable<string> Results(string id, Execution execution) =>
+        execution.Outcomes.Select((o, i) => (o, i)).Where(p => p.o.Kind != OutcomeKind.Nothing)
+            .Select(p => $"R {id} {p.i} {Probe(p.o)}").Append($"DONE {id}");
+
+    [Fact]
     public void A_reproducer_is_the_probe_with_the_scenario_embedded()
     {
         var checks = ProbeChecks.For(Kd3, DeviationLedger.ForKernel("debian-7.2"));
