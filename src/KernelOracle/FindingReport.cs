@@ -70,7 +70,9 @@ public sealed class FindingReport
         var lines = checks.Select(c => new ReportLine(c, c.StepIndex < execution.Outcomes.Count ? execution.Outcomes[c.StepIndex] : null)).ToList();
         var preset = ProbeBatch.PresetOf(scenario.Setup.Host)!;
         var machine = QemuBoot.MachineFor(preset, target.Kernel.Profile);
-        var commandLine = machine.Binary + " " + string.Join(' ', QemuBoot.Arguments(target.Kernel.Path, machine, "<initramfs: probe as /init, batch.txt>")
+        // Paths inside the repository are written relative to it: the folder is committed.
+        var image = Path.GetRelativePath(RepositoryPaths.Root, target.Kernel.Path) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : target.Kernel.Path;
+        var commandLine = machine.Binary + " " + string.Join(' ', QemuBoot.Arguments(image, machine, "<initramfs: probe as /init, batch.txt>")
             .Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
         var shown = comparison.Shows.Union(scenario.Setup.Deviations);
         var subject = new ReproSubject(scenario, scenarioText,
@@ -94,7 +96,7 @@ public sealed class FindingReport
         File.WriteAllText(Path.Combine(directory, "scenario.pmu"), ScenarioText);
         File.WriteAllText(Path.Combine(directory, "kernel.txt"),
             $"kernel: {Target.Kernel.Name}\nrelease: {Target.Kernel.Release}\nprofile: {KernelProfiles.Name(Target.Kernel.Profile)}\n"
-            + $"image: {Target.Kernel.Path}\nqemu: {CommandLine}\n");
+            + $"qemu: {CommandLine}\n");
         File.WriteAllText(Path.Combine(directory, "lines.txt"), LinesText());
         var splatFile = Path.Combine(directory, "splat.txt");
         if (Splat.Count > 0)
