@@ -111,6 +111,7 @@ public sealed class BundleAndReproTests
             lines.Add("# @@PMU END 2");
             var results = KtapResults.Parse(lines);
             bundle.HostDifference(results).ShouldBeNull();
+            bundle.DerivedHost(results).ShouldBe(HostSpec.QemuMax);
             var report = KernelCampaign.Replay(bundle.ResultsTarget(results, out var kernelError), bundle.Scenarios, "bundle");
             kernelError.ShouldBeNull();
             report.Problems.ShouldBeEmpty();
@@ -120,6 +121,7 @@ public sealed class BundleAndReproTests
             // Another PMU (no PMCEID1 events): the host check names the difference.
             var other = KtapResults.Parse(lines.Select(l => l.Replace("R host 5 0x10000018", "R host 5 0x0", StringComparison.Ordinal)));
             bundle.HostDifference(other).ShouldNotBeNull().ShouldContain("read pmceid1");
+            bundle.DerivedHost(other).ShouldBe(HostSpec.QemuMax with { Pmceid1 = 0 });
         }
         finally
         {

@@ -132,7 +132,12 @@ public static class KernelBundleCommand
             // The model's expectations are for the preset's PMU; on another PMU they would be wrong.
             output.WriteLine($"cannot judge: this machine is not the host the bundle assumes ({bundle.Preset}): {difference}");
             output.WriteLine($"not judged ({bundle.Scenarios.Count}): {string.Join(' ', Enumerable.Range(0, bundle.Scenarios.Count).Select(i => $"s{i}"))}");
-            output.WriteLine("make a bundle for the preset whose PMU matches (--preset), see docs/real-hardware.md");
+            if (bundle.DerivedHost(results) is { } derived)
+            {
+                var preset = derived.PresetName is { } name ? $" = preset {name}: make the bundle with --preset {name}" : ": no preset has this PMU (bundles for other hosts are not supported yet)";
+                output.WriteLine($"this machine, derived from what its guest reads: host {ScenarioPrinter.HostText(derived)}{preset}");
+            }
+            output.WriteLine("see docs/real-hardware.md");
             return ExitCodes.Error;
         }
         var report = KernelCampaign.Replay(target, bundle.Scenarios, "bundle " + Path.GetFileName(Path.GetFullPath(directory).TrimEnd('/')));

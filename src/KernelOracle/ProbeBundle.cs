@@ -140,6 +140,27 @@ public sealed record ProbeBundle(string Directory, string Kernel, KernelProfile 
     }
 
     /// <summary>
+    /// The host set-up derived from the host check's reads: PMUVer from ID_AA64DFR0_EL1[11:8], the
+    /// counters from PMCR_EL0.N, PMCEID0/1 as the guest reads them without the CHAIN bit (30) KVM
+    /// adds to PMCEID0 (qemu-max: the host's 0x20101 reads 0x40020101). Null when a read is missing.
+    /// </summary>
+    public HostSpec? DerivedHost(KtapResults results)
+    {
+        var (probe, _) = ProbeOutput.Parse(results.ProbeLines);
+        if (!probe.TryGetValue(HostScenarioId, out var host) || host.NotRun is not null)
+        {
+            return null;
+        }
+        ulong Read(int step) => host.Results.TryGetValue(step, out var o) && o.Kind == OutcomeKind.Value ? o.Value : ulong.MaxValue;
+        var (pmcr, dfr0, pmceid0, pmceid1) = (Read(2), Read(3), Read(4), Read(5)); // the steps of HostCheck
+        if (new[] { pmcr, dfr0, pmceid0, pmceid1 }.Contains(ulong.MaxValue))
+        {
+            return null;
+        }
+        return new HostSpec((byte)((dfr0 >> 8) & 0xF), (int)((pmcr >> 11) & 0x1F), pmceid0 & 0xFFFFFFFF & ~(1UL << 30), pmceid1 & 0xFFFFFFFF);
+    }
+
+    /// <summary>
     /// run.sh: checks the machine, then runs the probe in KTAP mode. Exit status: the probe's (0
     /// every test ok, skipped or a known deviation; 1 a failure), 4 when the machine cannot run it.
     /// </summary>
