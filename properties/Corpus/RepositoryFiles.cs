@@ -20,6 +20,7 @@ public static partial class RepositoryFiles
     /// <summary>Every corpus file, as a path relative to the repository root with '/' separators, sorted.</summary>
     public static IReadOnlyList<string> CorpusFiles { get; } =
         Directory.GetFiles(CorpusDirectory, "*.pmu", SearchOption.AllDirectories)
+            .Where(f => !File.Exists(Path.Combine(Path.GetDirectoryName(f)!, "repro.c"))) // a report folder's copy (pmuconf report)
             .Select(RelativeName)
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -61,9 +61,7 @@ public sealed class KernelFailureTests
     public void A_kernel_that_does_not_boot_is_one_problem_and_no_boot()
     {
         var kernel = new KernelImage("broken", "/nonexistent/Image", "7.2.0", KernelProfile.V7_2);
-        BootResult Fails(string image, string preset, byte[] initramfs, TimeSpan timeout) =>
-            new([], false, "QEMU exited (1) without the probe's end marker", TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.Zero);
-        var target = new KernelTarget(kernel, Fails);
+        var target = new KernelTarget(kernel, new FailingTransport());
         var scenarios = Enumerable.Range(0, 48)
             .Select(i => ScenarioParser.Parse("profile 7.2\nhost qemu-max\ninit -> ok\nrun -> ok\nread pmcr\n", $"s{i}.pmu"))
             .ToList();
@@ -93,5 +91,12 @@ public sealed class KernelFailureTests
         {
             ChildProcesses.Remove(child);
         }
+    }
+
+    /// <summary>A transport whose every boot fails, as QEMU does when the kernel cannot boot.</summary>
+    private sealed class FailingTransport : IProbeTransport
+    {
+        public BootResult Run(string preset, string batch) =>
+            new([], false, "QEMU exited (1) without the probe's end marker", TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.Zero);
     }
 }

@@ -52,13 +52,23 @@ public static class KernelCommand
         {
             Description = "Also write the results as JUnit XML to this file (one test case per kernel and scenario source)",
         };
+        var bundle = new Option<string?>("--bundle")
+        {
+            Description = "Write a bundle to this folder for an arm64 machine without .NET (static probe, batch, run.sh printing KTAP); "
+                + "with --results FILE: judge that bundle's results file; with --boot KERNEL: run the bundle in a QEMU guest (docs/real-hardware.md)",
+        };
+        var boot = new Option<string?>("--boot") { Description = "With --bundle: run the bundle as /init of a QEMU guest on this kernel and write its KTAP (--results, default DIR/results-KERNEL.ktap)" };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = "With --bundle: the host preset the bundle's expectations assume (default qemu-max); with --boot: the QEMU CPU to boot instead of the bundle's (a machine that is not the preset)",
+        };
         var command = new Command("kernel",
             "Check the reference model against real Linux KVM: boots each kernel under QEMU (run scripts/setup-kernel-oracle.sh once),\n"
             + "replays the runnable corpus files and generated scenarios on the qemu-max and qemu-a57 presets, and compares through the projection.\n"
             + "Exit codes: 0 every checked line agrees (known deviations included), 1 a new disagreement (written to findings/), 2 usage error or a kernel\n"
             + "that could not be booted, 4 nothing was runnable, 130 interrupted.")
         {
-            kernels, generated, seed, corpus, shard, results, merge, junit,
+            kernels, generated, seed, corpus, shard, results, merge, junit, bundle, boot, preset,
         };
         command.SetAction(parse =>
         {
@@ -66,6 +76,11 @@ public static class KernelCommand
             if (parse.GetValue(merge) is { Length: > 0 } files)
             {
                 return Merge(files, io.Output, io.Error);
+            }
+            if (parse.GetValue(bundle) is { } bundleDirectory)
+            {
+                return Bundle(bundleDirectory, parse.GetValue(boot), parse.GetValue(results), parse.GetValue(kernels), parse.GetValue(preset),
+                    parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, io.Output, io.Error);
             }
             Shard part = Shard.All;
             if (parse.GetValue(shard) is { } shardText)
@@ -82,6 +97,31 @@ public static class KernelCommand
                 parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, part, resultsPath, parse.GetValue(junit), io.Output, io.Error);
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--bundle DIR</c>: with <c>--results FILE</c> judge the bundle's results (--results reads here,
+    /// where without --bundle it names the shard results file to write); with <c>--boot KERNEL</c> run
+    /// it in a QEMU guest; else write it for the first <c>--kernel</c> (default debian-7.2).
+    /// </summary>
+    private static int Bundle(string directory, string? bootKernel, string? resultsPath, string[]? kernels, string? preset,
+        int generated, string seedText, string[] corpus, TextWriter output, TextWriter error)
+    {
+        if (bootKernel is not null)
+        {
+            return KernelBundleCommand.Boot(directory, bootKernel, preset, resultsPath, output, error);
+        }
+        if (resultsPath is not null)
+        {
+            return KernelBundleCommand.Check(directory, resultsPath, output, error,
+                (target, report, writer) => PrintDeviationTable([(target.Kernel.Name, target.ExpectedDeviations, [report])], writer));
+        }
+        if (!Numbers.TryParse(seedText, out var seed))
+        {
+            error.WriteLine($"pmuconf kernel: --seed: '{seedText}' is not a number");
+            return ExitCodes.Error;
+        }
+        return KernelBundleCommand.Write(directory, kernels is { Length: > 0 } k ? k[0] : "debian-7.2", preset ?? "qemu-max", generated, seed, corpus, output, error);
     }
 
     /// <summary><c>--merge</c>: the reports of the shards' results files, summed, printed as one run.</summary>

@@ -12,6 +12,7 @@ public static class Program
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(KernelCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(FuzzCommand.Create());
         return root;
     }

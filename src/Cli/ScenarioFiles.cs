@@ -9,9 +9,10 @@ public static class ScenarioFiles
 
     /// <summary>
     /// A file stands for itself (whatever its extension); a directory for every <c>*.pmu</c> under
-    /// it, recursively, in ordinal order of their paths. Symbolic links are followed, but a
-    /// directory already visited (a link back up the tree, or a second link to the same place) is
-    /// entered once, and a file reached twice, by any path, runs once.
+    /// it, recursively, in ordinal order of their paths, except the copies in report folders
+    /// (<c>pmuconf report</c>: a folder with a repro.c, beside the scenario it copies). Symbolic
+    /// links are followed, but a directory already visited (a link back up the tree, or a second
+    /// link to the same place) is entered once, and a file reached twice, by any path, runs once.
     /// </summary>
     /// <param name="missing">The paths that are neither a file nor a directory.</param>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths, out IReadOnlyList<string> missing)
@@ -29,7 +30,9 @@ public static class ScenarioFiles
             }
             else if (Directory.Exists(path))
             {
-                found = Walk(path, seenDirectories).Order(StringComparer.Ordinal);
+                found = Walk(path, seenDirectories)
+                    .Where(f => !File.Exists(Path.Combine(Path.GetDirectoryName(f)!, "repro.c")))
+                    .Order(StringComparer.Ordinal);
             }
             else
             {

@@ -56,6 +56,15 @@ public static class KernelCampaign
     public static KernelReport Generated(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts, bool nestedOnly = false, Shard? shard = null)
     {
         var part = shard ?? Shard.All;
+        var scenarios = GenerateScenarios(target, count, seed, hosts, nestedOnly, part);
+        var presets = string.Join("+", hosts.Select(h => h.PresetName ?? "custom"));
+        return Run(target, scenarios, KernelResults.WithShard($"{count} generated{(nestedOnly ? " nested" : "")} on {presets} (seed {Numbers.Hex(seed)})", part));
+    }
+
+    /// <summary>The scenarios <see cref="Generated"/> runs (a bundle carries the same ones).</summary>
+    public static IReadOnlyList<Scenario> GenerateScenarios(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts, bool nestedOnly = false, Shard? shard = null)
+    {
+        var part = shard ?? Shard.All;
         var options = new GeneratorOptions
         {
             Profiles = [target.Kernel.Profile],
@@ -75,8 +84,7 @@ public static class KernelCampaign
             var generated = ScenarioGenerator.Generate(new RandomChoices(caseSeed), options, size: 100);
             scenarios.Add(ProbeBatch.LowerEvents(generated) with { Source = $"<generated seed {Numbers.Hex(caseSeed)}>" });
         }
-        var presets = string.Join("+", hosts.Select(h => h.PresetName ?? "custom"));
-        return Run(target, scenarios, KernelResults.WithShard($"{count} generated{(nestedOnly ? " nested" : "")} on {presets} (seed {Numbers.Hex(seed)})", part));
+        return scenarios;
     }
 
     private static KernelReport Run(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source)

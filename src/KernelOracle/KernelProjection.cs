@@ -56,7 +56,24 @@ public static class KernelProjection
     /// <c>-&gt;</c> expectation is judged against it instead of the model's value (the model still
     /// tracks which counters the probe's own instructions can move).
     /// </summary>
-    public static ProjectedComparison Compare(Scenario scenario, Execution kernel, string targetName, bool fileExpectations = false)
+    public static ProjectedComparison Compare(Scenario scenario, Execution kernel, string targetName, bool fileExpectations = false) =>
+        Compare(scenario, kernel, targetName, fileExpectations, plan: null);
+
+    /// <summary>
+    /// What the projection would accept from a kernel for each step of the scenario, as the probe's
+    /// CHECK expectations (probe/check.c): <c>ok</c>, <c>E&lt;ERRNO&gt;</c>, <c>undef</c>,
+    /// <c>0x&lt;v&gt;</c>, <c>0x&lt;v&gt;/0x&lt;mask&gt;</c> or <c>!0x&lt;v&gt;</c> (advanced). Steps the projection
+    /// cannot check are left out. The model's own transcript stands in for the kernel's: what is
+    /// known of each counter depends on the model alone.
+    /// </summary>
+    public static IReadOnlyList<ProbeExpectation> Expectations(Scenario scenario)
+    {
+        var plan = new List<ProbeExpectation>();
+        Compare(scenario, new ReferenceModel.ModelTarget().Execute(scenario), "model", fileExpectations: false, plan);
+        return plan;
+    }
+
+    private static ProjectedComparison Compare(Scenario scenario, Execution kernel, string targetName, bool fileExpectations, List<ProbeExpectation>? plan)
     {
         var mismatches = new List<Mismatch>();
         var notChecked = new List<UncheckedStep>();
@@ -119,6 +136,10 @@ public static class KernelProjection
             {
                 known.TypeWritten |= 1UL << typeRegister;
             }
+            if (plan is not null && verdict is { Reason: null, Check: { } check })
+            {
+                plan.Add(new ProbeExpectation(i, scenarioStep.Line, check));
+            }
             switch (verdict)
             {
                 case null:
@@ -142,7 +163,8 @@ public static class KernelProjection
         return new ProjectedComparison(mismatches, notChecked, checkedCount);
     }
 
-    private sealed record Verdict(bool Agrees, string Expected, string? Reason = null);
+    /// <param name="Check">The same judgement as a probe CHECK expectation (see <see cref="Expectations"/>).</param>
+    private sealed record Verdict(bool Agrees, string Expected, string? Reason = null, string? Check = null);
 
     /// <summary>
     /// Observed on 6.12 (generated seed 0xc4, not explained): with the guest's EL2 field lowered, the
@@ -153,7 +175,8 @@ public static class KernelProjection
     private static Verdict ResetTypeWithoutEl2(Outcome expected, Outcome actual)
     {
         const ulong nsh = 1UL << 27;
-        return new Verdict((expected.Value & ~nsh) == (actual.Value & ~nsh), $"{Numbers.Hex(expected.Value & ~nsh)} apart from NSH (reset value, el2=off)");
+        return new Verdict((expected.Value & ~nsh) == (actual.Value & ~nsh), $"{Numbers.Hex(expected.Value & ~nsh)} apart from NSH (reset value, el2=off)",
+            Check: $"{Numbers.Hex(expected.Value & ~nsh)}/{Numbers.Hex(~nsh)}");
     }
 
     /// <summary>The event type register (0-30, 31 for PMCCFILTR) a read or write names, or -1.</summary>
@@ -208,14 +231,15 @@ public static class KernelProjection
         };
         if (read is null || expected.Kind != OutcomeKind.Value || actual.Kind != OutcomeKind.Value)
         {
-            return new Verdict(expected == actual, expected.ToString());
+            return new Verdict(expected == actual, expected.ToString(), Check: expected.ToString());
         }
         if (counter >= 0)
         {
             return known.State[counter] switch
             {
-                Knowledge.Exact => new Verdict(expected == actual, expected.ToString()),
-                Knowledge.Advancing => new Verdict(actual.Value != known.LastKnown[counter], $"a value advanced from {Numbers.Hex(known.LastKnown[counter])} (model: {expected})"),
+                Knowledge.Exact => new Verdict(expected == actual, expected.ToString(), Check: expected.ToString()),
+                Knowledge.Advancing => new Verdict(actual.Value != known.LastKnown[counter], $"a value advanced from {Numbers.Hex(known.LastKnown[counter])} (model: {expected})",
+                    Check: "!" + Numbers.Hex(known.LastKnown[counter])),
                 _ => new Verdict(false, "", known.Why[counter]),
             };
         }
@@ -224,7 +248,8 @@ public static class KernelProjection
             case RegisterKind.PmovsSet or RegisterKind.PmovsClr:
                 var certain = ~known.UncertainNow;
                 return new Verdict((expected.Value & certain) == (actual.Value & certain),
-                    known.UncertainNow == 0 ? expected.ToString() : $"{Numbers.Hex(expected.Value & certain)} outside the bits {Numbers.Hex(known.UncertainNow)}");
+                    known.UncertainNow == 0 ? expected.ToString() : $"{Numbers.Hex(expected.Value & certain)} outside the bits {Numbers.Hex(known.UncertainNow)}",
+                    Check: known.UncertainNow == 0 ? expected.ToString() : $"{Numbers.Hex(expected.Value & certain)}/{Numbers.Hex(certain)}");
             case RegisterKind.Irq when expected.Value == 0 && (known.UncertainNow & interruptEnables) != 0:
                 // The kernel's overflow bits are the model's plus, perhaps, some uncertain ones: a high
                 // line stays high, a low one may rise only through an uncertain bit whose interrupt is enabled.
@@ -232,21 +257,12 @@ public static class KernelProjection
             case RegisterKind.IdAa64dfr0:
                 // Only the PMUVer field (bits 11:8) is modelled.
                 var field = (actual.Value >> 8) & 0xF;
-                return new Verdict(Outcome.Of(field << 8) == expected, expected.ToString());
+                return new Verdict(Outcome.Of(field << 8) == expected, expected.ToString(), Check: $"{expected}/0xf00");
             default:
-                return new Verdict(expected == actual, expected.ToString());
+                return new Verdict(expected == actual, expected.ToString(), Check: expected.ToString());
         }
     }
 
-    /// <summary>
-    /// Updates what can be known of each counter after the vCPU ran guest code for this step. The
-    /// kernel's value of a counting counter is the model's plus the probe's own instructions, at
-    /// most <paramref name="margin"/>: so it may have wrapped once more than the model's exactly
-    /// when the model's next overflow (at the width the model says is in force, deviations
-    /// included) is that close. Such a wrap becomes permanent uncertainty only when the counter is
-    /// rewritten or stops counting before the model wraps too (<paramref name="nearBefore"/>: the
-    /// counters that were that close before the step).
-    /// </summary>
     /// <summary>
     /// The guest exception levels at which the probe's own instructions run for a step (C4, N2): its
     /// interpreter runs at EL1, or at vEL2 in the hyp context; <c>events ... at el0</c> runs a loop at
@@ -264,6 +280,15 @@ public static class KernelProjection
         };
     }
 
+    /// <summary>
+    /// Updates what can be known of each counter after the vCPU ran guest code for this step. The
+    /// kernel's value of a counting counter is the model's plus the probe's own instructions, at
+    /// most <paramref name="margin"/>: so it may have wrapped once more than the model's exactly
+    /// when the model's next overflow (at the width the model says is in force, deviations
+    /// included) is that close. Such a wrap becomes permanent uncertainty only when the counter is
+    /// rewritten or stops counting before the model wraps too (<paramref name="nearBefore"/>: the
+    /// counters that were that close before the step).
+    /// </summary>
     private static void Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin, ulong nearBefore, GuestEl[] probeEls)
     {
         var resetByPmcr = step is WriteStep { Register.Kind: RegisterKind.Pmcr } pmcrWrite ? pmcrWrite.Value : 0;
@@ -331,3 +356,6 @@ public static class KernelProjection
         }
     }
 }
+
+/// <summary>One step's expectation in the probe's CHECK form (probe/check.c), from <see cref="KernelProjection.Expectations"/>.</summary>
+public sealed record ProbeExpectation(int StepIndex, int Line, string Check);

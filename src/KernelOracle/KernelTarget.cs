@@ -7,13 +7,15 @@ namespace PmuConformance.KernelOracle;
 public sealed record BootStatistics(string Preset, int Scenarios, TimeSpan Elapsed, TimeSpan StartUp, TimeSpan ScenarioTime);
 
 /// <summary>
-/// A real Linux kernel under QEMU as a target (<c>kernel:debian-6.1</c>, or <c>kernel:&lt;path&gt;</c>).
-/// Scenarios are batched per QEMU preset and run by the probe, each in a fresh VM, one boot per
-/// batch. Comparison with the model goes through <see cref="KernelProjection"/>.
+/// A real Linux kernel as a target (<c>kernel:debian-6.1</c>, or <c>kernel:&lt;path&gt;</c>).
+/// Scenarios are batched per host preset and run by the probe, each in a fresh VM; the transport
+/// takes a batch to the kernel (QEMU by default, one boot per batch; a bundle's results file for
+/// real hardware). Comparison with the model goes through <see cref="KernelProjection"/>.
 /// </summary>
-/// <param name="boot">Boots the kernel once (default <see cref="QemuBoot.Run"/>; tests give a failing one).</param>
-public sealed class KernelTarget(KernelImage kernel, Func<string, string, byte[], TimeSpan, BootResult>? boot = null) : IProjectingTarget
+public sealed class KernelTarget(KernelImage kernel, IProbeTransport? transport = null) : IProjectingTarget
 {
+    private readonly IProbeTransport transport = transport ?? new QemuTransport(kernel);
+
     public const string Prefix = "kernel:";
 
     /// <summary>Scenarios per boot: keeps one boot well inside its timeout and the console output small.</summary>
@@ -95,7 +97,8 @@ public sealed class KernelTarget(KernelImage kernel, Func<string, string, byte[]
             splats.TryGetValue(actual, out var splat) ? splat : [], ExpectedDeviations);
 
     public ProjectedComparison CompareWithExpectations(Scenario scenario, Execution actual) =>
-        KernelProjection.Compare(scenario, actual, Name, fileExpectations: true);
+        HostLog.Verdict(scenario, KernelProjection.Compare(scenario, actual, Name, fileExpectations: true),
+            splats.TryGetValue(actual, out var splat) ? splat : [], ExpectedDeviations);
 
     /// <summary>The host log splat (H1) the probe reported with this execution, or nothing.</summary>
     public IReadOnlyList<string> SplatOf(Execution execution) => splats.TryGetValue(execution, out var splat) ? splat : [];
@@ -103,22 +106,11 @@ public sealed class KernelTarget(KernelImage kernel, Func<string, string, byte[]
     private static Execution NotRunnable(Scenario scenario, string reason) =>
         new([], new ScenarioException(scenario.Source, 0, "not runnable here: " + reason));
 
-    /// <summary>The real boot: QEMU with the machine this kernel and preset need (QEMU 10 and nested mode for 7.2).</summary>
-    private BootResult BootOnQemu(string image, string preset, byte[] initramfs, TimeSpan timeout) =>
-        QemuBoot.Run(image, QemuBoot.MachineFor(preset, Kernel.Profile), initramfs, timeout);
-
     /// <summary>One boot for the batch. A boot that fails is the harness's failure: thrown once, never charged to the scenarios.</summary>
     private List<Execution> RunBatch(string preset, List<Scenario> batch)
     {
-        var probe = ProbeBinary.Ensure(out var error) ?? throw new TargetFailureException($"kernel {Kernel.Name}: {error}");
-        var initramfs = Initramfs.Build(
-        [
-            ("init", File.ReadAllBytes(probe), true),
-            ("batch.txt", Encoding.ASCII.GetBytes(ProbeBatch.Write(batch)), false),
-        ]);
-        var timeout = TimeSpan.FromSeconds(60 + (batch.Count / 5.0));
-        Progress?.Invoke($"kernel {Kernel.Name} ({preset}): booting for {batch.Count} scenario(s), at most {timeout.TotalSeconds:0} s");
-        var result = (boot ?? BootOnQemu)(Kernel.Path, preset, initramfs, timeout);
+        Progress?.Invoke($"kernel {Kernel.Name} ({preset}): booting for {batch.Count} scenario(s)");
+        var result = transport.Run(preset, ProbeBatch.Write(batch));
         if (!result.Completed)
         {
             throw new TargetFailureException($"kernel {Kernel.Name} ({preset}) did not boot to the probe's end: {result.Problem}");

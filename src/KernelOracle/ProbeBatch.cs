@@ -117,7 +117,21 @@ public static class ProbeBatch
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, string id, Scenario scenario)
+    /// <summary>
+    /// Writes a batch whose scenarios carry their CHECK lines (probe/check.c), for runs judged
+    /// without .NET: a bundle (<c>probe --ktap</c>) and a reproducer.
+    /// </summary>
+    public static string WriteChecked(IReadOnlyList<(string Id, Scenario Scenario, IReadOnlyList<ProbeCheck> Checks)> scenarios)
+    {
+        var text = new StringBuilder();
+        foreach (var (id, scenario, checks) in scenarios)
+        {
+            Append(text, id, scenario, checks);
+        }
+        return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, string id, Scenario scenario, IReadOnlyList<ProbeCheck>? checks = null)
     {
         var vm = scenario.Setup.Vm;
         text.Append(CultureInfo.InvariantCulture,
@@ -128,6 +142,10 @@ public static class ProbeBatch
             {
                 text.Append(CultureInfo.InvariantCulture, $"{line.Kind} {i} {scenario.Steps[i].Step.Vcpu} {line.Operation}\n");
             }
+        }
+        foreach (var check in checks ?? [])
+        {
+            text.Append(check.BatchLine).Append('\n');
         }
         text.Append("END\n");
     }

@@ -9,7 +9,11 @@ public sealed record QemuMachine(string Binary, string Cpu, string Append, bool 
 /// <summary>The probe's console lines of one boot, and how long the boot took.</summary>
 /// <param name="StartUp">From starting QEMU to the probe's first scenario result (kernel boot, probe set-up).</param>
 /// <param name="ScenarioTime">From the first scenario result to the end marker: the batch itself.</param>
-public sealed record BootResult(IReadOnlyList<string> ProbeLines, bool Completed, string Problem, TimeSpan Elapsed, TimeSpan StartUp, TimeSpan ScenarioTime);
+public sealed record BootResult(IReadOnlyList<string> ProbeLines, bool Completed, string Problem, TimeSpan Elapsed, TimeSpan StartUp, TimeSpan ScenarioTime)
+{
+    /// <summary>Every console line (kernel messages included): what /init printed without the @@PMU prefix (KTAP, a reproducer's ok/FAIL lines).</summary>
+    public IReadOnlyList<string> ConsoleLines { get; init; } = [];
+}
 
 /// <summary>
 /// Boots a kernel under QEMU with an initramfs (kernel-oracle.md): TCG with EL2 so KVM works
@@ -85,25 +89,15 @@ public static class QemuBoot
             ? null
             : $"{Executable} is not on the PATH: run scripts/setup-kernel-oracle.sh (Debian package qemu-system-arm)";
 
-    public static BootResult Run(string image, QemuMachine machine, byte[] initramfs, TimeSpan timeout)
+    /// <param name="initArguments">Arguments for /init (after <c>--</c> on the kernel command line); none for the probe's oracle runs.</param>
+    public static BootResult Run(string image, QemuMachine machine, byte[] initramfs, TimeSpan timeout, IReadOnlyList<string>? initArguments = null)
     {
         var work = Directory.CreateTempSubdirectory("pmuconf-qemu-");
         try
         {
             var initrd = Path.Combine(work.FullName, "initrd.gz");
             File.WriteAllBytes(initrd, initramfs);
-            var arguments = new List<string>();
-            if (Path.GetDirectoryName(machine.Binary) is { Length: > 0 } bin && Path.Combine(bin, "..", "share", "qemu") is var data && Directory.Exists(data))
-            {
-                arguments.AddRange(["-L", data]);
-            }
-            arguments.AddRange(
-            [
-                "-M", "virt,virtualization=on,gic-version=3", "-cpu", machine.Cpu, "-smp", "1", "-m", "512",
-                "-nographic", "-nic", "none", "-no-reboot", "-icount", "shift=0",
-                "-kernel", image, "-initrd", initrd,
-                "-append", machine.Append,
-            ]);
+            var arguments = Arguments(image, machine, initrd, initArguments);
             var start = new ProcessStartInfo(machine.Binary, arguments)
             {
                 RedirectStandardOutput = true,
@@ -118,10 +112,29 @@ public static class QemuBoot
         }
     }
 
+    /// <summary>QEMU's arguments for a boot (also what a report shows as the command line).</summary>
+    public static List<string> Arguments(string image, QemuMachine machine, string initrd, IReadOnlyList<string>? initArguments = null)
+    {
+        var arguments = new List<string>();
+        if (Path.GetDirectoryName(machine.Binary) is { Length: > 0 } bin && Path.Combine(bin, "..", "share", "qemu") is var data && Directory.Exists(data))
+        {
+            arguments.AddRange(["-L", data]);
+        }
+        arguments.AddRange(
+        [
+            "-M", "virt,virtualization=on,gic-version=3", "-cpu", machine.Cpu, "-smp", "1", "-m", "512",
+            "-nographic", "-nic", "none", "-no-reboot", "-icount", "shift=0",
+            "-kernel", image, "-initrd", initrd,
+            "-append", initArguments is { Count: > 0 } ? machine.Append + " -- " + string.Join(' ', initArguments) : machine.Append,
+        ]);
+        return arguments;
+    }
+
     private static BootResult Boot(ProcessStartInfo start, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         var lines = new List<string>();
+        var console = new List<string>();
         var tail = new Queue<string>();
         var firstResult = TimeSpan.Zero;
         var endMarker = TimeSpan.Zero;
@@ -149,6 +162,7 @@ public static class QemuBoot
                     }
                     lines.Add(probeLine);
                 }
+                console.Add(line);
                 tail.Enqueue(line);
                 if (tail.Count > 20)
                 {
@@ -189,7 +203,10 @@ public static class QemuBoot
             var problem = completed ? ""
                 : (exited ? $"QEMU exited ({process.ExitCode}) without the probe's end marker" : $"timeout after {timeout.TotalSeconds:0} s")
                   + "; last console lines:\n" + string.Join('\n', tail);
-            return new BootResult(lines.ToList(), completed, problem, clock.Elapsed, firstResult, completed ? endMarker - firstResult : TimeSpan.Zero);
+            return new BootResult(lines.ToList(), completed, problem, clock.Elapsed, firstResult, completed ? endMarker - firstResult : TimeSpan.Zero)
+            {
+                ConsoleLines = console.ToList(),
+            };
         }
     }
 }

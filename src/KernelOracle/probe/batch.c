@@ -200,22 +200,24 @@ int run_batch(FILE *f, void (*run)(struct scenario *sc))
 {
 	int count = 0;
 	static char line[4096];
-	char *tok[16];
+	char *tok[32];       /* a CHECK line carries the .pmu step's text */
 	struct scenario sc;
 	memset(&sc, 0, sizeof sc);
 	int in = 0, lineno = 0;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
-		int n = tokenize(line, tok, 16);
+		int n = tokenize(line, tok, 32);
 		if (n == 0)
 			continue;
 		if (!strcmp(tok[0], "SCENARIO")) {
 			if (in) {       /* missing END: run what we have, flagged */
 				sc_error(&sc, lineno, "SCENARIO without END before it");
 				run(&sc);
+				check_report(&sc);
 				count++;
 			}
 			parse_scenario_header(&sc, tok, n, lineno);
+			check_begin();
 			in = 1;
 		} else if (!strcmp(tok[0], "END")) {
 			if (!in) {
@@ -223,8 +225,11 @@ int run_batch(FILE *f, void (*run)(struct scenario *sc))
 				continue;
 			}
 			run(&sc);
+			check_report(&sc);
 			count++;
 			in = 0;
+		} else if (!strcmp(tok[0], "CHECK") && in) {
+			check_parse(&sc, tok, n, lineno);
 		} else if (!strcmp(tok[0], "U") || !strcmp(tok[0], "G")) {
 			if (!in)
 				out("INFO batch line %d: step outside a scenario", lineno);
@@ -264,6 +269,7 @@ int run_batch(FILE *f, void (*run)(struct scenario *sc))
 	if (in) {
 		sc_error(&sc, lineno, "missing END at end of batch");
 		run(&sc);
+		check_report(&sc);
 		count++;
 	}
 	free(sc.steps);

@@ -9,6 +9,6 @@ command -v "$cc" >/dev/null || { echo "build.sh: $cc not found (run scripts/setu
 mkdir -p "$(dirname "$out")"
 tmp="$out.tmp.$$"
 trap 'rm -f "$tmp"' EXIT
-"$cc" -static -O2 -pthread -Wall -Wextra -o "$tmp" "$here"/{probe,batch,kvm,guest,output,hostlog}.c "$here"/guest.S
+"$cc" -static -O2 -pthread -Wall -Wextra -o "$tmp" "$here"/{probe,batch,kvm,guest,output,hostlog,check}.c "$here"/guest.S
 aarch64-linux-gnu-strip "$tmp" 2>/dev/null || true
 mv -f "$tmp" "$out"        # atomic: concurrent builds and runs never see a partial file

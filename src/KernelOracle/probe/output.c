@@ -3,14 +3,26 @@
 
 char outbuf[1 << 16];
 
+/*
+ * Every line the probe prints goes through here. The checks (check.c) see each one; how it is
+ * printed depends on the mode: "@@PMU <line>" for the C# side, a KTAP diagnostic line
+ * "# @@PMU <line>" (--ktap: pmuconf kernel --results reads them back), and in a reproducer only
+ * the INFO lines, as comments (its ok/FAIL lines are check.c's).
+ */
 void out(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
-	fputs("@@PMU ", stdout);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stdout);
+	check_observe(line);
+	if (check_mode == CHECK_RAW)
+		printf("@@PMU %s\n", line);
+	else if (check_mode == CHECK_KTAP)
+		printf("# @@PMU %s\n", line);
+	else if (!strncmp(line, "INFO ", 5))
+		printf("# %s\n", line + 5);
 }
 
 const char *errname(int e)

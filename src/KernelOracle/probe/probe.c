@@ -4,6 +4,11 @@
  * in a fresh VM, prints one result line per step on the console, and powers the machine off.
  * It can also run as an ordinary program on any arm64 Linux with /dev/kvm:
  *     probe [batch-file]          (default /batch.txt; no power-off when not PID 1)
+ *     probe --ktap batch-file     KTAP version 1 on stdout, one test per scenario judged by its
+ *                                 CHECK lines (check.c); the lines below become "# @@PMU ..."
+ *                                 diagnostics; exit 1 when a test failed (a bundle's run.sh)
+ * Built with -DPROBE_REPRO (pmuconf report inlines every file into one repro.c), it runs the
+ * batch embedded as repro_batch and prints ok/FAIL per CHECK line instead (check.c).
  *
  * ============================ BATCH FORMAT (input, /batch.txt) ============================
  * Line oriented; '#' starts a comment; blank lines are ignored; numbers are decimal or 0x hex;
@@ -66,6 +71,8 @@
  *   G <step> <vcpu> ENTERHYP                nested=1, at vEL1: HVC to the guest hypervisor (vEL2)
  *   G <step> <vcpu> EXITHYP                 nested=1, at vEL2: ERET to vEL1. Both yield no result
  *                                           line; if the guest cannot do them: NOTRUN
+ *   CHECK <step> <intended> <deviated> <KDn> <line> <text>   expectation of a step's result, for
+ *                                           --ktap and reproducers (format: check.c); else ignored
  *   END                                     ends the scenario: it is run now
  * <vcpu> is 0 .. vcpus-1. <reg>: pmcr pmcntenset pmcntenclr pmintenset pmintenclr pmovsset
  * pmovsclr pmselr pmswinc pmxevtyper pmxevcntr pmevtyper0..30 pmevcntr0..30 pmccfiltr pmccntr
@@ -316,6 +323,20 @@ static void early_setup(int pid1)
 }
 
 
+#ifndef PROBE_REPRO
+/* KTAP version 1 (Documentation/dev-tools/ktap.rst): the version line and the plan, one test per scenario. */
+static void ktap_header(FILE *f)
+{
+	char line[4096];
+	int scenarios = 0;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line + strspn(line, " \t"), "SCENARIO", 8))
+			scenarios++;
+	rewind(f);
+	printf("KTAP version 1\n1..%d\n", scenarios);
+}
+#endif
+
 static long mem_available_kb(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -333,6 +354,12 @@ int main(int argc, char **argv)
 {
 	int pid1 = getpid() == 1;
 	early_setup(pid1);
+#ifdef PROBE_REPRO
+	check_mode = CHECK_REPRO;
+#else
+	if (argc > 1 && !strcmp(argv[1], "--ktap"))
+		check_mode = CHECK_KTAP;
+#endif
 	struct rlimit nofile = { 65536, 65536 };        /* parked nested VMs keep their fds */
 	if (setrlimit(RLIMIT_NOFILE, &nofile)) {
 		getrlimit(RLIMIT_NOFILE, &nofile);
@@ -361,8 +388,17 @@ int main(int argc, char **argv)
 	if (kvm_unusable[0])
 		out("INFO kvm unusable: %s", kvm_unusable);
 
-	const char *path = argc > 1 ? argv[1] : "/batch.txt";
+#ifdef PROBE_REPRO
+	(void)argc;
+	(void)argv;
+	const char *path = "the embedded batch";
+	FILE *f = fmemopen((void *)repro_batch, strlen(repro_batch), "r");
+#else
+	const char *path = argc > 1 ? argv[argc - 1] : "/batch.txt";
 	FILE *f = fopen(path, "r");
+	if (f && check_mode == CHECK_KTAP)
+		ktap_header(f);
+#endif
 	int count = 0;
 	unsigned long long tk0[3], tk1[3];
 	cpu_ticks(tk0);
@@ -383,6 +419,16 @@ int main(int argc, char **argv)
 	if (profile)
 		print_profile(tk0, tk1, teardown_cpu);
 	out("END %d", count);
+	int status = check_mode != CHECK_RAW ? check_exit_status() : 0;   /* KTAP: 1 when a test failed */
+	if (check_mode == CHECK_REPRO) {
+		printf("%s\n", status == 0 ? "result: the intended behaviour (all ok)"
+		       : status == 1 ? "result: the known deviation is reproduced (exit 1)"
+		       : status == 2 ? "result: a difference no known deviation explains, or a host kernel splat (exit 2)"
+		       : status == 3 ? "result: the known deviation is reproduced and the host kernel logged a splat (exit 3)"
+		       : "result: could not run (exit 4)");
+		if (pid1)                          /* as /init under QEMU (CI): the harness's end marker */
+			printf("@@PMU END %d\n", status);
+	}
 	fflush(stdout);
 	if (pid1) {
 		sync();
@@ -390,5 +436,5 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
-	return 0;
+	return status;
 }

@@ -77,6 +77,10 @@
 #define ST_TRAP2  (1ull << 62)                 /* with ST_EXC: a vEL1 access trapped to vEL2 */
 
 extern const unsigned char guest_blob_start[], guest_blob_end[];
+#ifdef PROBE_REPRO
+/* a reproducer's scenario: a batch with CHECK lines, embedded in the generated file */
+extern const char repro_batch[];
+#endif
 
 /* ---- sysreg ids for KVM_{GET,SET}_ONE_REG ---- */
 #define SYSREG(op0, op1, crn, crm, op2) \
@@ -157,6 +161,15 @@ double now(void);
 void phase(int ph);
 void cpu_ticks(unsigned long long t[3]);
 void print_profile(const unsigned long long tk0[3], const unsigned long long tk1[3], double teardown_cpu);
+
+/* check.c: expectations (CHECK lines) and verdicts for --ktap and reproducers */
+enum { CHECK_RAW, CHECK_KTAP, CHECK_REPRO };
+extern int check_mode;
+void check_begin(void);
+void check_parse(struct scenario *sc, char **tok, int n, int lineno);
+void check_observe(const char *line);
+void check_report(const struct scenario *sc);
+int check_exit_status(void);
 
 /* batch.c */
 int parse_u64(const char *s, uint64_t *v);
