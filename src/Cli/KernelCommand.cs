@@ -52,6 +52,10 @@ public static class KernelCommand
         {
             Description = "Also write the results as JUnit XML to this file (one test case per kernel and scenario source)",
         };
+        var hosts = new Option<string?>("--hosts")
+        {
+            Description = $"Comma-separated host presets to generate scenarios on (default all: {string.Join(",", HostSpec.Presets.Select(p => p.Name))})",
+        };
         var bundle = new Option<string?>("--bundle")
         {
             Description = "Write a bundle to this folder for an arm64 machine without .NET (static probe, batch, run.sh printing KTAP); "
@@ -68,7 +72,7 @@ public static class KernelCommand
             + "Exit codes: 0 every checked line agrees (known deviations included), 1 a new disagreement (written to findings/), 2 usage error or a kernel\n"
             + "that could not be booted, 4 nothing was runnable, 130 interrupted.")
         {
-            kernels, generated, seed, corpus, shard, results, merge, junit, bundle, boot, preset,
+            kernels, generated, seed, corpus, shard, results, merge, junit, hosts, bundle, boot, preset,
         };
         command.SetAction(parse =>
         {
@@ -93,7 +97,19 @@ public static class KernelCommand
                 part = parsed;
             }
             var resultsPath = parse.GetValue(results) ?? (part.IsAll ? null : KernelResults.DefaultPath(part));
-            return Run(parse.GetValue(kernels) is { Length: > 0 } k ? k : [.. KernelImage.DebianNames],
+            var presets = Presets;
+            if (parse.GetValue(hosts) is { } hostsText)
+            {
+                var names = hostsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var unknownHost = names.FirstOrDefault(n => HostSpec.Presets.All(p => p.Name != n));
+                if (unknownHost is not null || names.Length == 0)
+                {
+                    io.Error.WriteLine($"pmuconf kernel: --hosts: '{unknownHost}' is not a preset (known: {string.Join(", ", HostSpec.Presets.Select(p => p.Name))})");
+                    return ExitCodes.Error;
+                }
+                presets = [.. names.Select(n => HostSpec.Presets.First(p => p.Name == n).Host)];
+            }
+            return Run(parse.GetValue(kernels) is { Length: > 0 } k ? k : [.. KernelImage.DebianNames], presets,
                 parse.GetValue(generated), parse.GetValue(seed)!, parse.GetValue(corpus)!, part, resultsPath, parse.GetValue(junit), io.Output, io.Error);
         });
         return command;
@@ -155,7 +171,7 @@ public static class KernelCommand
         return KernelImage.DebianNames.Contains(name) ? DeviationLedger.ForKernel(name) : DeviationSet.None;
     }
 
-    private static int Run(string[] kernels, int generated, string seedText, string[] corpus, Shard shard, string? resultsPath, string? junitPath,
+    private static int Run(string[] kernels, IReadOnlyList<HostSpec> presets, int generated, string seedText, string[] corpus, Shard shard, string? resultsPath, string? junitPath,
         TextWriter output, TextWriter error)
     {
         if (!Numbers.TryParse(seedText, out var seed))
@@ -216,7 +232,7 @@ public static class KernelCommand
             if (generated > 0 && !unbootable)
             {
                 // Per kernel AND preset: the QEMU CPUs differ in PMUVer (10- or 16-bit space), counters and PMCEID1.
-                foreach (var preset in Presets.TakeWhile(_ => interrupt.Signal is null))
+                foreach (var preset in presets.TakeWhile(_ => interrupt.Signal is null))
                 {
                     reports.Add(KernelCampaign.Generated(target, generated, seed, [preset], shard: shard));
                 }

@@ -4,7 +4,7 @@
  *   EBUSY, and changes N of running vCPUs: counters at or above the new N become UNDEFINED, and
  *   their overflow bits can no longer be cleared while still driving the interrupt line.
  *
- * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off (host preset qemu-max)
+ * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off,lpa2=off (host preset qemu-max)
  * Build:    aarch64-linux-gnu-gcc -static -O2 -pthread -o repro repro.c   (on arm64: gcc -O2 -pthread)
  *           needs only <linux/kvm.h> and libc
  * Run:      ./repro   on arm64 Linux with /dev/kvm (root, or the kvm group)
@@ -48,12 +48,12 @@
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
  *   line 11, init: ok (L1)
- *   line 12, run: ok (E3 L1 L2 P5)
+ *   line 12, run: ok (C3 E3 L1 L2 P5)
  *   line 13, write pmovsclr 0xffffffff: ok (R3)
  *   line 14, write pmintenclr 0xffffffff: ok (R3)
  *   line 15, write pmovsset 0x20: ok (R3)
  *   line 16, write pmintenset 0x20: ok (R3)
- *   line 17, write pmcr 0x1: ok (R1)
+ *   line 17, write pmcr 0x1: ok (C3 R1)
  *   line 18, read irq: 0x1 (O3)
  *   line 19, set-nr-counters 3: EBUSY (L2 U1) / KD1: ok
  *   line 20, write pmovsclr 0xffffffff: ok (R3)
@@ -1130,9 +1130,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

@@ -4,7 +4,7 @@
  *   EBUSY, and changes N of running vCPUs: counters at or above the new N become UNDEFINED, and
  *   their overflow bits can no longer be cleared while still driving the interrupt line.
  *
- * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off (host preset qemu-max)
+ * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off,lpa2=off (host preset qemu-max)
  * Build:    aarch64-linux-gnu-gcc -static -O2 -pthread -o repro repro.c   (on arm64: gcc -O2 -pthread)
  *           needs only <linux/kvm.h> and libc
  * Run:      ./repro   on arm64 Linux with /dev/kvm (root, or the kvm group)
@@ -55,7 +55,7 @@
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
  *   line 13, init: ok (L1)
- *   line 14, run: ok (E3 L1 L2 P5)
+ *   line 14, run: ok (C3 E3 L1 L2 P5)
  *   line 15, filter allow 0x0 1: EBUSY (E1 F5 F8 F9 U1 U2)
  *   line 16, set-nr-counters 3: EBUSY (L2 U1) / KD1: ok
  *   line 17, set-pmuver imp: EBUSY (E3 L2)
@@ -63,14 +63,14 @@
  *   line 19, read pmevcntr5: 0xdbadc0de (R4) / KD1: undef
  *   line 20, read pmcntenset: 0x8000001e (R3)
  *   line 21, init: ok (L1)
- *   line 22, run: ok (L1)
+ *   line 22, run: ok (C3 L1)
  *   line 23, read pmcr: 0x3000 (R1) / KD1: 0x1800
  *   line 24, read pmcntenset: 0x8000001e (R3) / KD1: 0x80000006
- *   line 26, write pmcr 0x1: ok (R1)
+ *   line 26, write pmcr 0x1: ok (C3 R1)
  *   line 27, read pmcntenset: 0x8000001e (R3) / KD1: 0x80000006
  *   line 28, read pmintenset: 0x8000001e (R3) / KD1: 0x80000006
  *   line 29, read pmovsset: 0x8000001e (R3) / KD1: 0x80000006
- *   line 30, write pmcr 0x0: ok (R1)
+ *   line 30, write pmcr 0x0: ok (C3 R1)
  *   (0x<v>/0x<mask>: those bits only; !0x<v>: a counter that counts the reproducer's own
  *   instructions, so any value but v)
  *
@@ -1141,9 +1141,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

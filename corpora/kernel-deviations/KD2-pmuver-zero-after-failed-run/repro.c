@@ -2,9 +2,13 @@
  * Standalone reproducer (PmuConformance, pmuconf report): Linux KVM arm64 PMU, known deviation
  *   KD2: A KVM_RUN that fails with EINVAL (no INIT) already fixes which PMU registers are
  *   UNDEFINED, though the VM is not frozen: a PMUVer of 0 written afterwards is accepted but no
- *   longer hides the PMU.
+ *   longer hides the PMU.; known deviation KD9: The host logs a WARNING ("Unknown PMU version")
+ *   from plain userspace calls: userspace may give the guest a PMUVer without an event width (0 on
+ *   6.12, or the reserved 2 and 3 on 7.2, accepted as "lower"), and the first time KVM then
+ *   computes the guest's event mask (a PMEVTYPER write, or a nested VM's first ERET) it hits
+ *   WARN_ONCE. Once per boot.
  *
- * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off (host preset qemu-max)
+ * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off,lpa2=off (host preset qemu-max)
  * Build:    aarch64-linux-gnu-gcc -static -O2 -pthread -o repro repro.c   (on arm64: gcc -O2 -pthread)
  *           needs only <linux/kvm.h> and libc
  * Run:      ./repro   on arm64 Linux with /dev/kvm (root, or the kvm group)
@@ -20,6 +24,13 @@
  *   code: arch/arm64/kvm/arm.c kvm_arch_vcpu_run_pid_change() -> kvm_calculate_traps()
  *     (fine-grained UNDEF set) runs before kvm_arm_pmu_v3_enable() refuses the un-initialised PMU;
  *     the trap set is computed once per VM
+ *   upstream: no fix known
+ *
+ * KD9 breaks rules H1 E1; kernels that show it: debian-6.12 debian-7.2
+ *   code: arch/arm64/kvm/pmu-emul.c __kvm_pmu_event_mask(): WARN_ONCE(1, "Unknown PMU version
+ *     %d\n", pmuver) in the default case, reached from kvm_pmu_evtyper_mask() (sys_regs.c,
+ *     PMEVTYPER writes) and kvm_pmu_create_perf_event(); set_id_aa64dfr0_el1() accepts any lower
+ *     PMUVer
  *   upstream: no fix known
  *
  * The scenario (scenario-language.md) as its corpus file has it (its -> values may be a kernel's):
@@ -47,7 +58,7 @@
  *   line 11, run: EINVAL (L1)
  *   line 12, set-pmuver none: ok (E3)
  *   line 13, init: ok (L1)
- *   line 14, run: ok (E3 L1 L2 P5)
+ *   line 14, run: ok (C3 E3 L1 L2 P5)
  *   line 15, read pmcr: undef (E3) / KD2: 0x3000
  *   line 16, read id_aa64dfr0: 0x0/0xf00 (E3)
  *   line 17, write pmevtyper0 0x4011: undef (E3) / KD2: ok
@@ -1123,9 +1134,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

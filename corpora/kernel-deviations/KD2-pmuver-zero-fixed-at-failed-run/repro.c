@@ -4,7 +4,7 @@
  *   UNDEFINED, though the VM is not frozen: a PMUVer of 0 written afterwards is accepted but no
  *   longer hides the PMU.
  *
- * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off (host preset qemu-max)
+ * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off,lpa2=off (host preset qemu-max)
  * Build:    aarch64-linux-gnu-gcc -static -O2 -pthread -o repro repro.c   (on arm64: gcc -O2 -pthread)
  *           needs only <linux/kvm.h> and libc
  * Run:      ./repro   on arm64 Linux with /dev/kvm (root, or the kvm group)
@@ -47,7 +47,7 @@
  *   line 12, run: EINVAL (L1)
  *   line 13, set-pmuver v3p5: ok (E3)
  *   line 14, init: ok (L1)
- *   line 15, run: ok (E3 L1 L2 P5)
+ *   line 15, run: ok (C3 E3 L1 L2 P5)
  *   line 16, read pmcr: 0x3000 (R1) / KD2: undef
  *   line 17, read pmceid0: 0x40020101 (P1 P2) / KD2: undef
  *   line 18, read id_aa64dfr0: 0x600/0xf00 (E3)
@@ -1121,9 +1121,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

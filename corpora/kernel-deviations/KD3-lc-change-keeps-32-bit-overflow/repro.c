@@ -3,7 +3,7 @@
  *   KD3: Changing PMCR_EL0.LC or LP does not reprogram a counting counter: it keeps overflowing at
  *   the width in force when its perf event was last created.
  *
- * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off (host preset qemu-max)
+ * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off,lpa2=off (host preset qemu-max)
  * Build:    aarch64-linux-gnu-gcc -static -O2 -pthread -o repro repro.c   (on arm64: gcc -O2 -pthread)
  *           needs only <linux/kvm.h> and libc
  * Run:      ./repro   on arm64 Linux with /dev/kvm (root, or the kvm group)
@@ -46,13 +46,13 @@
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
  *   line 12, init: ok (L1)
- *   line 13, run: ok (E3 L1 L2 P5)
+ *   line 13, run: ok (C3 E3 L1 L2 P5)
  *   line 14, write pmovsclr 0xffffffff: ok (R3)
- *   line 15, write pmccfiltr 0x0: ok (E1 E2 R2)
- *   line 16, write pmcntenset 0x80000000: ok (R3)
- *   line 17, write pmcr 0x1: ok (R1)
- *   line 18, write pmccntr 0xfffffff0: ok (O1 R4)
- *   line 19, write pmcr 0x41: ok (R1)
+ *   line 15, write pmccfiltr 0x0: ok (C3 E1 E2 R2)
+ *   line 16, write pmcntenset 0x80000000: ok (C3 R3)
+ *   line 17, write pmcr 0x1: ok (C3 R1)
+ *   line 18, write pmccntr 0xfffffff0: ok (C3 O1 R4)
+ *   line 19, write pmcr 0x41: ok (C3 R1)
  *   line 21, read pmovsset: 0x0 (R3) / KD3: 0x80000000
  *   (0x<v>/0x<mask>: those bits only; !0x<v>: a counter that counts the reproducer's own
  *   instructions, so any value but v)
@@ -1124,9 +1124,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

@@ -48,14 +48,14 @@
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
  *   line 11, init: ok (L1)
- *   line 12, run: ok (E3 L1 L2 P5)
- *   line 13, write pmcntenclr 0xffffffff: ok (R3)
- *   line 14, write pmcntenset 0x3: ok (R3)
+ *   line 12, run: ok (C3 E3 L1 L2 P5)
+ *   line 13, write pmcntenclr 0xffffffff: ok (C3 R3)
+ *   line 14, write pmcntenset 0x3: ok (C3 R3)
  *   line 15, get-reg pmcntenset: 0x3 (V1)
  *   line 16, get-reg pmcntenclr: 0x3 (V1)
- *   line 17, reset: ok (E1 E2 L4 R6)
- *   line 18, set-reg pmcntenset 0x3: ok (V2)
- *   line 19, set-reg pmcntenclr 0x3: ok (V2)
+ *   line 17, reset: ok (C3 E1 E2 L4 R6)
+ *   line 18, set-reg pmcntenset 0x3: ok (C3 V2)
+ *   line 19, set-reg pmcntenclr 0x3: ok (C3 V2)
  *   line 20, get-reg pmcntenset: 0x3 (V1) / KD4: 0x8000001c
  *   line 21, run: ok (L1)
  *   line 22, read pmcntenset: 0x3 (R3) / KD4: 0x8000001c
@@ -1129,9 +1129,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

@@ -42,11 +42,11 @@
  *   read pmovsset                     -> 0x7fffffc0
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
- *   line 10, set-reg pmintenset 0xffffffffffffffff: ok (V2)
+ *   line 10, set-reg pmintenset 0xffffffffffffffff: ok (C3 V2)
  *   line 11, get-reg pmintenset: 0x8000003f (V1) / KD5: 0xffffffffffffffff
- *   line 12, set-reg pmovsset 0x7fffffc0: ok (V2)
+ *   line 12, set-reg pmovsset 0x7fffffc0: ok (C3 V2)
  *   line 13, init: ok (L1)
- *   line 14, run: ok (E3 L1 L2 N4 P5)
+ *   line 14, run: ok (C3 E3 L1 L2 N4 P5)
  *   line 15, read pmintenset: 0x8000003f (R3) / KD5: 0xffffffffffffffff
  *   line 16, read pmovsset: 0x0 (R3) / KD5: 0x7fffffc0
  *   (0x<v>/0x<mask>: those bits only; !0x<v>: a counter that counts the reproducer's own
@@ -1119,9 +1119,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

@@ -4,7 +4,7 @@
  *   bit written, and on 6.12 and 7.2 the guest reads the unmasked event types too (6.1 and every
  *   PMSELR read by the guest mask them).
  *
- * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off (host preset qemu-max)
+ * Seen on:  debian-7.2 (Linux 7.2.13+deb14-arm64) under QEMU TCG, -cpu max,pauth=off,lpa2=off (host preset qemu-max)
  * Build:    aarch64-linux-gnu-gcc -static -O2 -pthread -o repro repro.c   (on arm64: gcc -O2 -pthread)
  *           needs only <linux/kvm.h> and libc
  * Run:      ./repro   on arm64 Linux with /dev/kvm (root, or the kvm group)
@@ -44,13 +44,13 @@
  *   get-reg pmccfiltr                 -> 0xffffffff
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
- *   line 10, set-reg pmevtyper0 0xffffffffffffffff: ok (E1 E2 R2 V2)
+ *   line 10, set-reg pmevtyper0 0xffffffffffffffff: ok (C3 E1 E2 R2 V2)
  *   line 11, get-reg pmevtyper0: 0xc800ffff (V1) / KD6: 0xffffffffffffffff
- *   line 12, set-reg pmccfiltr 0xffffffff: ok (E1 E2 R2 V2)
- *   line 13, set-reg pmselr 0xffffffff: ok (V2)
+ *   line 12, set-reg pmccfiltr 0xffffffff: ok (C3 E1 E2 R2 V2)
+ *   line 13, set-reg pmselr 0xffffffff: ok (C3 V2)
  *   line 14, get-reg pmselr: 0x1f (V1) / KD6: 0xffffffff
  *   line 15, init: ok (L1)
- *   line 16, run: ok (E3 L1 L2 P5)
+ *   line 16, run: ok (C3 E3 L1 L2 P5)
  *   line 17, read pmevtyper0: 0xc800ffff (R4) / KD6: 0xffffffffffffffff
  *   line 18, read pmccfiltr: 0xc800ffff (R4) / KD6: 0xffffffff
  *   line 19, read pmselr: 0x1f
@@ -1125,9 +1125,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

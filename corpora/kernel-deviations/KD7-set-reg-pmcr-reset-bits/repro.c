@@ -49,16 +49,16 @@
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
  *   line 10, init: ok (L1)
- *   line 11, set-reg pmevcntr0 0x1234: ok (O1 R4 V2 V3)
- *   line 12, set-reg pmccntr 0x5678: ok (O1 R4 V2 V3)
- *   line 13, set-reg pmcr 0x3006: ok (R1 V2 V4)
+ *   line 11, set-reg pmevcntr0 0x1234: ok (C3 O1 R4 V2 V3)
+ *   line 12, set-reg pmccntr 0x5678: ok (C3 O1 R4 V2 V3)
+ *   line 13, set-reg pmcr 0x3006: ok (C3 R1 V2 V4)
  *   line 14, get-reg pmcr: 0x3000 (R1 V1) / KD7: 0x3006
- *   line 15, run: ok (E3 L1 L2 P5)
+ *   line 15, run: ok (C3 E3 L1 L2 P5)
  *   line 16, read pmevcntr0: 0x1234 (R4) / KD7: 0x0
  *   line 17, read pmccntr: 0x5678 (R4) / KD7: 0x0
  *   line 18, get-reg pmcr: 0x3000 (R1 V1)
- *   line 19, set-reg pmevcntr1 0x99: ok (O1 R4 V2 V3)
- *   line 20, set-reg pmcr 0x3006: ok (R1 V2 V4)
+ *   line 19, set-reg pmevcntr1 0x99: ok (C3 O1 R4 V2 V3)
+ *   line 20, set-reg pmcr 0x3006: ok (C3 R1 V2 V4)
  *   line 21, run: ok (L1)
  *   line 22, read pmevcntr1: 0x99 (R4)
  *   (0x<v>/0x<mask>: those bits only; !0x<v>: a counter that counts the reproducer's own
@@ -1131,9 +1131,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

@@ -50,15 +50,15 @@
  *
  * Checks: .pmu line, step: intended (rules) / what the known deviation gives instead
  *   line 11, init: ok (L1)
- *   line 12, run: ok (E3 L1 L2 N4 P5)
+ *   line 12, run: ok (C3 E3 L1 L2 N4 P5)
  *   line 13, write pmovsclr 0xffffffff: ok (R3)
- *   line 14, write pmcntenclr 0xffffffff: ok (R3)
+ *   line 14, write pmcntenclr 0xffffffff: ok (C3 R3)
  *   line 15, write pmintenclr 0xffffffff: ok (R3)
- *   line 16, write pmccfiltr 0x0: ok (R2)
- *   line 17, write pmccntr 0xfffffff0: ok (O1 R4)
+ *   line 16, write pmccfiltr 0x0: ok (C3 R2)
+ *   line 17, write pmccntr 0xfffffff0: ok (C3 O1 R4)
  *   line 18, write pmintenset 0x80000000: ok (R3)
- *   line 19, write pmcntenset 0x80000000: ok (R3)
- *   line 20, write pmcr 0x1: ok (R1)
+ *   line 19, write pmcntenset 0x80000000: ok (C3 R3)
+ *   line 20, write pmcr 0x1: ok (C3 R1)
  *   line 22, read pmovsset: 0x80000000 (R3) / KD8: 0x0
  *   line 23, read irq: 0x1 (O3) / KD8: 0x0
  *   (0x<v>/0x<mask>: those bits only; !0x<v>: a counter that counts the reproducer's own
@@ -1131,9 +1131,11 @@ int run_user_op(struct vm *vm, const struct scenario *sc, const struct step *st)
 		break;
 	}
 	case U_RESET: {                   /* KVM_ARM_VCPU_INIT again, same features (a VMM's reboot) */
-		struct kvm_vcpu_init init = preferred;
+		struct kvm_vcpu_init init = preferred;     /* the features vm_create gave it */
 		if (sc->pmu)
 			init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+		if (sc->nested)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2 | 1u << KVM_ARM_VCPU_PSCI_0_2;
 		e = ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) ? errno : 0;
 		if (!e) {
 			/*

@@ -29,7 +29,7 @@ public static class ScenarioGenerator
         var longest = Math.Max(4, 10 + (Math.Clamp(size, 0, 100) * (options.MaxSteps - 10) / 100));
         var target = choices.Between(Math.Max(1, longest / 3), longest);
         var builder = new ScenarioBuilder(setup, choices);
-        builder.Build(target);
+        builder.Build(target, vmmSteps: options.VmmStepsInNested || !setup.Vm.Nested);
         var scenario = Scenario.Of(setup, builder.Steps.ToArray()) with { Source = "<generated>" };
         return (scenario, new Execution(builder.Outcomes.ToList()));
     }
@@ -74,17 +74,17 @@ internal sealed partial class ScenarioBuilder
 
     private uint FilterSpace => EventSpace.FilterSpace(setup.Profile, setup.Host);
 
-    public void Build(int target)
+    public void Build(int target, bool vmmSteps = true)
     {
         // The first run comes after a random share of the configuration steps.
         var runAfter = choices.Between(0, Math.Max(1, target / 2));
-        if (choices.Chance(VmmPrologueChance))
+        if (vmmSteps && choices.Chance(VmmPrologueChance))
         {
             VmmPrologue();
         }
         for (var attempts = 0; steps.Count < target && attempts < target * 3; attempts++)
         {
-            if (choices.Chance(VmmMoveChance))
+            if (vmmSteps && choices.Chance(VmmMoveChance))
             {
                 VmmMove();
             }
