@@ -23,25 +23,11 @@ public static class KernelBundleCommand
             error.WriteLine($"pmuconf kernel: --preset {preset}: not a host preset ({string.Join(", ", HostSpec.Presets.Select(p => p.Name))})");
             return ExitCodes.Error;
         }
-        var files = ScenarioFiles.Expand(corpus, out var missing);
-        if (missing.Count > 0)
+        if (ScenarioFiles.LoadAll(corpus, "kernel", error) is not { } all)
         {
-            error.WriteLine($"pmuconf kernel: no such file or directory: {string.Join(", ", missing)}");
             return ExitCodes.Error;
         }
-        var scenarios = new List<Scenario>();
-        foreach (var file in files)
-        {
-            if (ScenarioParser.TryParse(File.ReadAllText(file), file, out var parseError) is not { } scenario)
-            {
-                error.WriteLine(parseError!.Message);
-                return ExitCodes.Error;
-            }
-            if (scenario.Setup.Host == host && target.WhyNotRunnable(scenario) is null)
-            {
-                scenarios.Add(scenario);
-            }
-        }
+        var scenarios = all.Where(scenario => scenario.Setup.Host == host && target.WhyNotRunnable(scenario) is null).ToList();
         var corpusCount = scenarios.Count;
         // A generated scenario can still be one the probe cannot run (its steps, not its set-up): left out.
         scenarios.AddRange(KernelCampaign.GenerateScenarios(target, generated, seed, [host]).Where(s => target.WhyNotRunnable(s) is null));

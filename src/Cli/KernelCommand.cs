@@ -179,24 +179,9 @@ public static class KernelCommand
             error.WriteLine($"pmuconf kernel: --seed: '{seedText}' is not a number");
             return ExitCodes.Error;
         }
-        var files = ScenarioFiles.Expand(corpus, out var missing);
-        if (missing.Count > 0)
+        if (ScenarioFiles.LoadAll(corpus, "kernel", error) is not { } scenarios)
         {
-            error.WriteLine($"pmuconf kernel: no such file or directory: {string.Join(", ", missing)}");
             return ExitCodes.Error;
-        }
-        var scenarios = new List<Scenario>();
-        foreach (var file in files)
-        {
-            if (ScenarioParser.TryParse(File.ReadAllText(file), file, out var parseError) is { } scenario)
-            {
-                scenarios.Add(scenario);
-            }
-            else
-            {
-                error.WriteLine(parseError!.Message);
-                return ExitCodes.Error;
-            }
         }
         scenarios = [.. shard.Of(scenarios)];
         if (QemuBoot.WhyMissing(Environment.GetEnvironmentVariable("PATH")) is { } noQemu)

@@ -1,3 +1,5 @@
+using PmuConformance.Scenarios;
+
 using System.Runtime.InteropServices;
 
 namespace PmuConformance.Cli;
@@ -93,4 +95,29 @@ public static class ScenarioFiles
 
     [DllImport("libc", EntryPoint = "realpath")]
     private static extern IntPtr NativeRealPath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr resolved);
+
+    /// <summary>
+    /// Every scenario under <paramref name="paths"/>, parsed; null after writing the first problem
+    /// (a missing path, a file that does not parse) to <paramref name="error"/> as <c>pmuconf &lt;command&gt;: ...</c>.
+    /// </summary>
+    public static List<Scenario>? LoadAll(IEnumerable<string> paths, string command, TextWriter error)
+    {
+        var files = Expand(paths, out var missing);
+        if (missing.Count > 0)
+        {
+            error.WriteLine($"pmuconf {command}: no such file or directory: {string.Join(", ", missing)}");
+            return null;
+        }
+        var scenarios = new List<Scenario>();
+        foreach (var file in files)
+        {
+            if (ScenarioParser.TryParse(File.ReadAllText(file), file, out var parseError) is not { } scenario)
+            {
+                error.WriteLine(parseError!.Message);
+                return null;
+            }
+            scenarios.Add(scenario);
+        }
+        return scenarios;
+    }
 }
