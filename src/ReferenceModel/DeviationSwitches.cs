@@ -42,4 +42,7 @@ public static class DeviationSwitches
 
     /// <summary>KD13 (7.2): a vCPU reset does not reprogram its counters: those that counted keep counting.</summary>
     public const string ResetKeepsCounting = "KD13";
+
+    /// <summary>KD14 (6.1, 6.12): a SET_ONE_REG of a counter's value makes it count whatever PMCR.E and PMCNTENSET say.</summary>
+    public const string CounterRestoreCounts = "KD14";
 }

@@ -111,7 +111,8 @@ public sealed class ModelVcpu
     private const ulong AllCounters = 0xFFFFFFFF;
 
     /// <summary>Whether counting follows the last programming (KD12, KD13) instead of the registers.</summary>
-    private bool CountsByProgramming => vm.Shows(RestoreNotReprogrammed) || vm.Shows(ResetKeepsCounting);
+    private bool CountsByProgramming =>
+        vm.Shows(RestoreNotReprogrammed) || vm.Shows(ResetKeepsCounting) || vm.Shows(CounterRestoreCounts);
 
     /// <summary>
     /// KD12, KD13: the counters' perf events take the registers' event types and enables now (KVM
@@ -241,6 +242,14 @@ public sealed class ModelVcpu
         if (!vm.Shows(RestoreNotReprogrammed))
         {
             Reprogram(AllCounters); // V2: the restored state counts (7.2: KVM reloads the PMU)
+        }
+        if (vm.Shows(CounterRestoreCounts) && hasRun && register.Kind is RegisterKind.Pmevcntr or RegisterKind.Pmccntr)
+        {
+            // KD14 (6.1, 6.12): the restored counter's perf event counts its event from now on, even
+            // with PMCR.E or its PMCNTENSET bit clear, until the guest reprograms it.
+            var i = CounterIndexOf(register);
+            programmedType[i] = eventType[i];
+            programmedOn |= Bit(i);
         }
         return outcome;
     }
