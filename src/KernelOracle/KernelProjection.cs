@@ -333,6 +333,11 @@ public static class KernelProjection
                 known.State[c] = Knowledge.Advancing;
                 known.LastKnown[c] = vcpu.CounterValue(c);
             }
+            else if (live && known.State[c] == Knowledge.Unknown && known.Why[c] == RestoredWhileCountingReason && step is GuestStep)
+            {
+                // Guest code has run since the restore: the counter has advanced from the restored value.
+                known.State[c] = Knowledge.Advancing;
+            }
             if (live && known.State[c] == Knowledge.Advancing && vcpu.DistanceToOverflow(c) <= TinyPeriod)
             {
                 known.State[c] = Knowledge.Unknown;

@@ -996,7 +996,9 @@ public sealed class ModelVcpu
 
     /// <summary>O1: the value at which counter <paramref name="i"/> overflows next, minus its current value.</summary>
     public ulong DistanceToOverflow(int i) =>
-        HardwareOverflowAt64(i) ? ulong.MaxValue - counter[i] + 1 : 0x1_0000_0000UL - (counter[i] & 0xFFFFFFFF);
+        !HardwareOverflowAt64(i) ? 0x1_0000_0000UL - (counter[i] & 0xFFFFFFFF)
+            : counter[i] == 0 ? ulong.MaxValue // 2^64 does not fit: the farthest there is
+            : ulong.MaxValue - counter[i] + 1;
 
     private IEnumerable<int> CounterIndices() => Enumerable.Range(0, vm.Counters).Append(Cycle);
 

@@ -51,7 +51,7 @@
  *   line 16, write pmcr 0x0: ok (C3 R1)
  *   line 17, write pmcntenclr 0x80000000: ok (C3 R3)
  *   line 18, set-reg pmccntr 0x1000: ok (C3 O1 R4 V2 V3)
- *   line 20, read pmccntr: 0x1000 (R4)
+ *   line 20, read pmccntr: 0x1000 (R4) / KD14: !0x1000
  *   (0x<v>/0x<mask>: those bits only; !0x<v>: a counter that counts the reproducer's own
  *   instructions, so any value but v)
  *
@@ -2350,6 +2350,6 @@ const char repro_batch[] =
 	"CHECK 3 ok - - 16 write pmcr 0x0\n"
 	"CHECK 4 ok - - 17 write pmcntenclr 0x80000000\n"
 	"CHECK 5 ok - - 18 set-reg pmccntr 0x1000\n"
-	"CHECK 7 0x1000 - - 20 read pmccntr\n"
+	"CHECK 7 0x1000 !0x1000 KD14 20 read pmccntr\n"
 	"END\n"
 	;
