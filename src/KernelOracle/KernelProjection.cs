@@ -362,13 +362,7 @@ public static class KernelProjection
             if (known.State[c] == Knowledge.Advancing && live && vcpu.DistanceToOverflow(c) <= margin)
             {
                 known.NearWrap |= 1UL << c;
-                if (vcpu.FeedsChain(c))
-                {
-                    // An extra wrap would have incremented the CHAIN neighbour already.
-                    known.State[c + 1] = Knowledge.Unknown;
-                    known.Why[c + 1] = ChainReason;
-                    known.UncertainOverflow |= 1UL << (c + 1);
-                }
+                MayHaveFedChain(c, vcpu, known);
             }
         }
     }
@@ -377,6 +371,12 @@ public static class KernelProjection
     private static void MayHaveWrapped(int c, ModelVcpu vcpu, VcpuKnowledge known)
     {
         known.UncertainOverflow |= 1UL << c;
+        MayHaveFedChain(c, vcpu, known);
+    }
+
+    /// <summary>C7: an extra wrap of counter <paramref name="c"/> would have incremented its CHAIN neighbour already.</summary>
+    private static void MayHaveFedChain(int c, ModelVcpu vcpu, VcpuKnowledge known)
+    {
         if (vcpu.FeedsChain(c))
         {
             known.State[c + 1] = Knowledge.Unknown;
