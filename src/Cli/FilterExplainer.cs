@@ -72,7 +72,7 @@ public static class FilterExplainer
         var machine = new Setup(setup.Profile, setup.Host, new VmSpec());
         var trace = new RuleTrace();
         var vm = new ModelVm(machine, trace);
-        var space = EventSpace.FilterSpace(setup.Profile, setup.Host);
+        var space = EventSpace.FilterSpace(machine.ProfileRules, setup.Host);
 
         var installs = new List<InstallResult>();
         foreach (var filter in filters)
@@ -195,7 +195,7 @@ public static class FilterExplainer
 
     private static string WhyPmuVer(ExplainSetup setup, Outcome outcome) => outcome switch
     {
-        _ when setup.Profile == KernelProfile.V6_1 => "profile 6.1 accepts only the current value",
+        _ when ProfileRules.Of(setup.Profile).GuestPmuVer == GuestPmuVerPolicy.FixedAtMinOfHostAndV3P4 => $"profile {KernelProfiles.Name(setup.Profile)} accepts only the current value",
         { Kind: OutcomeKind.Errno, AsErrno: Errno.EINVAL } => "a guest PMUVer above the host limit is refused",
         _ => "refused",
     };
@@ -292,7 +292,7 @@ public static class FilterExplainer
         var filter = vm.Filter;
         if (guestMask == 0 && vm.HasPmu)
         {
-            warnings.Add(vm.Profile == KernelProfile.V7_2
+            warnings.Add(vm.Profile.PmuVerZeroHidesPmu
                 ? new FilterWarning("E3", "the guest PMUVer is 0: every guest access to a PMU register is UNDEFINED, so the guest sees no PMU at all.")
                 : new FilterWarning("E1, E2", "the guest's event mask is 0: every event number the guest programs selects SW_INCR."));
         }

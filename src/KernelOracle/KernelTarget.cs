@@ -39,7 +39,7 @@ public sealed class KernelTarget(KernelImage kernel, IProbeTransport? transport 
     /// </summary>
     public DeviationSet ExpectedDeviations => KernelImage.DebianNames.Contains(Kernel.Name)
         ? DeviationLedger.ForKernel(Kernel.Name)
-        : DeviationLedger.ForProfile(Kernel.Profile);
+        : ProfileRules.Of(Kernel.Profile).Deviations;
 
     /// <summary>Told before each boot, so that a minute of booting is not a minute of silence.</summary>
     public Action<string>? Progress { get; set; }

@@ -42,11 +42,11 @@ public static class ProbeBatch
         if (setup.Vm.Nested && !nestedOn(PresetOf(setup.Host)!))
         {
             // N1-N4: a guest hypervisor needs HAS_EL2 (7.2 with kvm-arm.mode=nested) and FEAT_NV2 (QEMU 10's -cpu max).
-            return kernelProfile != KernelProfile.V7_2 ? "nested virtualisation: only profile 7.2 accepts HAS_EL2"
+            return !ProfileRules.Of(kernelProfile).HasNested ? "nested virtualisation: only profile 7.2 accepts HAS_EL2"
                 : QemuBoot.Qemu10 is null ? "nested virtualisation: QEMU 10 is not cached (run scripts/setup-kernel-oracle.sh)"
                 : $"nested virtualisation: the {PresetOf(setup.Host)} CPU has no FEAT_NV2";
         }
-        if (!setup.Vm.El2 && kernelProfile == KernelProfile.V6_1)
+        if (!setup.Vm.El2 && !ProfileRules.Of(kernelProfile).El2FieldLowerable)
         {
             return "el2=off: 6.1 does not let userspace lower ID_AA64PFR0_EL1.EL2";
         }

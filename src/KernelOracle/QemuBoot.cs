@@ -51,7 +51,7 @@ public static class QemuBoot
     public static QemuMachine MachineFor(string preset, Scenarios.KernelProfile profile)
     {
         var qemu10 = Qemu10;
-        if (profile == Scenarios.KernelProfile.V7_2 && qemu10 is not null)
+        if (Scenarios.ProfileRules.Of(profile).HasNested && qemu10 is not null)
         {
             var cpu = preset == "qemu-max" ? "max,pauth=off,lpa2=off" : CpuOf(preset);
             return new QemuMachine(qemu10, cpu, BaseAppend + " kvm-arm.mode=nested", preset == "qemu-max");

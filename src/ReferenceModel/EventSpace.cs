@@ -25,23 +25,31 @@ public static class EventSpace
         host.PmuVer == PmuVersion.ImpDef ? PmuVersion.None : Math.Min(host.PmuVer, PmuVersion.V3P5);
 
     /// <summary>F9: the number of events a filter range may cover.</summary>
-    public static uint FilterSpace(KernelProfile profile, HostSpec host) => profile switch
-    {
-        KernelProfile.V6_1 => EventMask(host.PmuVer) + 1u,
-        _ => EventMask(HostLimit(host)) + 1u,
-    };
+    public static uint FilterSpace(ProfileRules profile, HostSpec host) =>
+        EventMask(Version(profile.FilterSpaceFrom, host, guestPmuVer: PmuVersion.None)) + 1u;
 
     /// <summary>E3: the guest's PMUVer before userspace changes it.</summary>
-    public static byte DefaultGuestPmuVer(KernelProfile profile, HostSpec host, bool vmHasPmu)
+    public static byte DefaultGuestPmuVer(ProfileRules profile, HostSpec host, bool vmHasPmu)
     {
         if (!vmHasPmu)
         {
             return PmuVersion.None;
         }
-        return profile == KernelProfile.V6_1 ? Math.Min(host.PmuVer, PmuVersion.V3P4) : HostLimit(host);
+        return profile.GuestPmuVer == GuestPmuVerPolicy.FixedAtMinOfHostAndV3P4
+            ? Math.Min(host.PmuVer, PmuVersion.V3P4)
+            : HostLimit(host);
     }
 
     /// <summary>E2: the mask applied to guest event numbers.</summary>
-    public static ushort GuestEventMask(KernelProfile profile, HostSpec host, byte guestPmuVer) =>
-        profile == KernelProfile.V6_1 ? EventMask(host.PmuVer) : EventMask(guestPmuVer);
+    public static ushort GuestEventMask(ProfileRules profile, HostSpec host, byte guestPmuVer) =>
+        EventMask(Version(profile.GuestEventMaskFrom, host, guestPmuVer));
+
+    /// <summary>The PMU version a profile's F9 or E2 row names.</summary>
+    private static byte Version(PmuVerSource source, HostSpec host, byte guestPmuVer) => source switch
+    {
+        PmuVerSource.HostPmuVer => host.PmuVer,
+        PmuVerSource.HostLimit => HostLimit(host),
+        PmuVerSource.GuestPmuVer => guestPmuVer,
+        _ => throw new ArgumentOutOfRangeException(nameof(source)),
+    };
 }

@@ -53,7 +53,7 @@ public sealed class ModelVcpu
     /// <summary>I1: the PMU interrupt set on this vCPU (IRQ attribute), null until one is.</summary>
     public uint? Irq { get; set; }
 
-    private KernelProfile Profile => vm.Profile;
+    private ProfileRules Profile => vm.Profile;
 
     private RuleTrace Rules => vm.Rules;
 
@@ -76,7 +76,7 @@ public sealed class ModelVcpu
         overflowSet = ResetPattern & ImplementedCounters();
         select = ResetPattern & 0x1F;
         Array.Clear(programmedOverflowAt64);
-        pmcr = Profile == KernelProfile.V6_1 ? 0xACUL : 0UL;
+        pmcr = Profile.PmcrResetValue;
         if (!vm.Host.AArch32)
         {
             pmcr |= PmcrBits.LC; // O2
@@ -154,12 +154,12 @@ public sealed class ModelVcpu
             // what its guest writes programmed (nothing, before it ran).
             Reprogram(AllCounters);
         }
-        if (Profile == KernelProfile.V6_1 || (Profile == KernelProfile.V6_12 && vm.Shows(PmcrResetBitsKept)))
+        if (Profile.FirstRunAppliesResetPmcr || (Profile.FirstRunAppliesRestoredPmcrUnderKd7 && vm.Shows(PmcrResetBitsKept)))
         {
             // R6: 6.1's reset PMCR has C set, and the first run applies it (PMCCNTR reads 0).
             // KD7: 6.1 and 6.12 apply the P and C bits a SET_ONE_REG stored, at this first run only.
             ApplyPmcrResets(pmcr);
-            if (Profile == KernelProfile.V6_12 && vm.GuestPmuVer < PmuVersion.V3P5)
+            if (Profile.EventCounters64Bit && vm.GuestPmuVer < PmuVersion.V3P5)
             {
                 pmcr &= ~PmcrBits.LP; // KD7: 6.12's first-run PMCR handling clears a restored LP (O2)
             }
@@ -356,7 +356,7 @@ public sealed class ModelVcpu
         {
             stored &= ~(PmcrBits.P | PmcrBits.C);
         }
-        if (Profile != KernelProfile.V6_1 && vm.GuestPmuVer < PmuVersion.V3P5 && !kept)
+        if (Profile.EventCounters64Bit && vm.GuestPmuVer < PmuVersion.V3P5 && !kept)
         {
             Rules.Cite("O2");
             stored &= ~PmcrBits.LP;
@@ -520,7 +520,7 @@ public sealed class ModelVcpu
         if (IsEventTypeRegister(register))
         {
             // R2: 6.1 masks what the guest reads (only a KD6 SET_ONE_REG stores more than the mask).
-            return Outcome.Of(Profile == KernelProfile.V6_1 ? eventType[index] & EvtyperMask(vm.Setup.Vm.El2) : eventType[index]);
+            return Outcome.Of(Profile.EventTypeMask == EventTypeMaskRule.Fixed ? eventType[index] & EvtyperMask(vm.Setup.Vm.El2) : eventType[index]);
         }
         return Outcome.Of(counter[index]);
     }
@@ -615,7 +615,7 @@ public sealed class ModelVcpu
     /// </summary>
     private ulong EvtyperMask(bool guestEl2Field)
     {
-        if (Profile == KernelProfile.V6_1)
+        if (Profile.EventTypeMask == EventTypeMaskRule.Fixed)
         {
             return 0xC800FFFF; // P | U | NSH | all 16 event bits
         }
@@ -637,7 +637,7 @@ public sealed class ModelVcpu
         Rules.Cite("R1");
         var n = userspace ? vm.Counters : VisibleCounters();
         var value = (pmcr & ~(PmcrBits.P | PmcrBits.C)) | ((ulong)n << PmcrBits.NShift);
-        if (Profile == KernelProfile.V6_1)
+        if (Profile.PmcrShowsHostId)
         {
             value |= vm.Host.PmcrId; // 6.1 shows the host's IMP and IDCODE bits
         }
@@ -649,7 +649,7 @@ public sealed class ModelVcpu
     {
         Rules.Cite("R1");
         var stored = value & PmcrBits.Writable;
-        if (Profile != KernelProfile.V6_1 && vm.GuestPmuVer < PmuVersion.V3P5)
+        if (Profile.EventCounters64Bit && vm.GuestPmuVer < PmuVersion.V3P5)
         {
             Rules.Cite("O2");
             stored &= ~PmcrBits.LP; // 6.12/7.2: LP only exists from V3P5 (6.1 keeps it, without effect)
@@ -811,7 +811,7 @@ public sealed class ModelVcpu
     {
         Rules.Cite("C4");
         bool Has(ulong bit) => EventTypeBits.IsSet(type, bit);
-        if (Profile == KernelProfile.V6_1)
+        if (Profile.ExceptionLevels == ExceptionLevelRule.UAndPOnly)
         {
             // 6.1 never stores NSU/NSK: only U and P decide.
             return el == GuestEl.El0 ? !Has(EventTypeBits.U) : !Has(EventTypeBits.P);
@@ -833,7 +833,7 @@ public sealed class ModelVcpu
     private bool Is64Bit(int i)
     {
         Rules.Cite("O1");
-        return i == Cycle || (Profile != KernelProfile.V6_1 && vm.GuestPmuVer >= PmuVersion.V3P5);
+        return i == Cycle || (Profile.EventCounters64Bit && vm.GuestPmuVer >= PmuVersion.V3P5);
     }
 
     /// <summary>O1: overflow at 64 bits: HLP for hyp counters, LP for event counters (not 6.1), LC for the cycle counter.</summary>
@@ -847,7 +847,7 @@ public sealed class ModelVcpu
         {
             return hlp;
         }
-        return Profile != KernelProfile.V6_1 && (pmcr & PmcrBits.LP) != 0;
+        return Profile.EventCounters64Bit && (pmcr & PmcrBits.LP) != 0;
     }
 
     /// <summary>O1, O4: whether counter <paramref name="i"/> wraps at 64 bits now: the width in force at the wrap decides.</summary>
@@ -1014,7 +1014,7 @@ public sealed class ModelVcpu
         // cannot be set while N is fixed, and under deviation KD1 (N lowered after the run) the
         // kernel keeps driving the line with them.
         var overflow = overflowSet & interruptSet;
-        if (Profile != KernelProfile.V7_2)
+        if (!Profile.HypInterruptSplit)
         {
             return PmcrEnabled && overflow != 0;
         }
@@ -1038,13 +1038,12 @@ public sealed class ModelVcpu
         var value = which == 0 ? vm.Host.Pmceid0 : vm.Host.Pmceid1;
 
         // P2: forced bits.
-        if (which == 0 && Profile != KernelProfile.V6_1)
+        if (which == 0 && Profile.ForcedPmceid0Events.Count > 0)
         {
             Rules.Cite("P2");
-            value |= Bit(Events.Chain);
-            if (Profile == KernelProfile.V7_2)
+            foreach (var forced in Profile.ForcedPmceid0Events)
             {
-                value |= Bit(Events.SwIncr);
+                value |= Bit((int)forced);
             }
         }
 
@@ -1052,13 +1051,12 @@ public sealed class ModelVcpu
         if (which == 1)
         {
             Rules.Cite("P3");
-            if (Profile != KernelProfile.V6_1)
+            if (vm.Host.PmuVer >= Profile.HidesPmceid1FromHostPmuVer)
             {
-                value &= ~(Bit(Events.StallSlotBackend - 32) | Bit(Events.StallSlotFrontend - 32) | Bit(Events.StallSlot - 32));
-            }
-            else if (vm.Host.PmuVer >= PmuVersion.V3P4)
-            {
-                value &= ~Bit(Events.StallSlot - 32);
+                foreach (var hidden in Profile.HiddenPmceid1Events)
+                {
+                    value &= ~Bit((int)hidden - 32);
+                }
             }
         }
 

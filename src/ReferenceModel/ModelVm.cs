@@ -17,14 +17,15 @@ public sealed class ModelVm : ISimulatedVm
         Setup = setup;
         Rules = rules;
         HasPmu = setup.Vm.Pmu && EventSpace.HostHasPmu(setup.Host);
-        GuestPmuVer = EventSpace.DefaultGuestPmuVer(setup.Profile, setup.Host, HasPmu);
+        GuestPmuVer = EventSpace.DefaultGuestPmuVer(setup.ProfileRules, setup.Host, HasPmu);
         Counters = setup.Host.Counters;
         vcpus = Enumerable.Range(0, setup.Vm.Vcpus).Select(_ => new ModelVcpu(this)).ToArray();
     }
 
     public Setup Setup { get; }
 
-    public KernelProfile Profile => Setup.Profile;
+    /// <summary>The kernel profile's row values (behaviour.md section 10).</summary>
+    public ProfileRules Profile => Setup.ProfileRules;
 
     public HostSpec Host => Setup.Host;
 
@@ -130,7 +131,7 @@ public sealed class ModelVm : ISimulatedVm
         {
             return Outcome.Error(Errno.ENXIO);
         }
-        var exists = attribute <= 3 || (attribute == 4 && Profile == KernelProfile.V7_2);
+        var exists = attribute <= 3 || (attribute == 4 && Profile.HasSetNrCounters);
         return exists ? Outcome.Ok : Outcome.Error(Errno.ENXIO);
     }
 
@@ -282,7 +283,7 @@ public sealed class ModelVm : ISimulatedVm
             return Outcome.Error(Errno.EBUSY);
         }
         SelectedPmu = pmu;
-        if (Profile != KernelProfile.V6_1)
+        if (Profile.SetPmuResetsCounters)
         {
             // Selecting a PMU resets the counter count to what that PMU implements.
             SetCounters(Host.Counters);
@@ -303,7 +304,7 @@ public sealed class ModelVm : ISimulatedVm
         {
             return refused;
         }
-        if (Profile != KernelProfile.V7_2)
+        if (!Profile.HasSetNrCounters)
         {
             return Outcome.Error(Errno.ENXIO);
         }
@@ -334,7 +335,7 @@ public sealed class ModelVm : ISimulatedVm
     private Outcome SetGuestPmuVer(byte requested)
     {
         Rules.Cite("E3");
-        if (Profile == KernelProfile.V6_1)
+        if (Profile.GuestPmuVer == GuestPmuVerPolicy.FixedAtMinOfHostAndV3P4)
         {
             // 6.1: only the current value is accepted, before or after the run.
             return requested == GuestPmuVer ? Outcome.Ok : Outcome.Error(Errno.EINVAL);
@@ -388,7 +389,7 @@ public sealed class ModelVm : ISimulatedVm
     private void FixPmuVisibility()
     {
         Rules.Cite("E3");
-        PmuHidden = Profile == KernelProfile.V7_2 && GuestPmuVer == PmuVersion.None;
+        PmuHidden = Profile.PmuVerZeroHidesPmu && GuestPmuVer == PmuVersion.None;
     }
 
     /// <summary>
@@ -414,7 +415,7 @@ public sealed class ModelVm : ISimulatedVm
     public void SetCountersFromPmcr(ulong n)
     {
         Rules.Cite("V4");
-        if (Profile == KernelProfile.V6_1 || HasRun || n > (ulong)Host.Counters)
+        if (!Profile.PmcrNWritableByUserspace || HasRun || n > (ulong)Host.Counters)
         {
             return;
         }

@@ -100,7 +100,7 @@ public static class ScenarioParser
         public Scenario Finish()
         {
             var setup = Setup;
-            if (setup.Vm.Nested && setup.Profile != KernelProfile.V7_2)
+            if (setup.Vm.Nested && !setup.ProfileRules.HasNested)
             {
                 throw new ScenarioException(source, 0, "nested=on needs profile 7.2 (behaviour.md section 8)");
             }

@@ -66,4 +66,7 @@ public sealed record Setup(KernelProfile Profile, HostSpec Host, VmSpec Vm, Devi
     public static readonly Setup Default = new(KernelProfiles.Default, HostSpec.QemuMax, new VmSpec());
 
     public DeviationSet Deviations { get; init; } = Deviations ?? DeviationSet.None;
+
+    /// <summary>The profile's row values of behaviour.md section 10.</summary>
+    public ProfileRules ProfileRules => ProfileRules.Of(Profile);
 }

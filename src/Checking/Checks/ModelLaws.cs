@@ -60,13 +60,7 @@ public sealed class PmceidShowsOnlyHostEvents(ITarget? subject = null) : IScenar
         var labels = Labels.Of(scenario, modelTranscript, rules);
         var transcript = subject is null ? modelTranscript : subject.Execute(scenario);
         var host = scenario.Setup.Host;
-        var profile = scenario.Setup.Profile;
-        ulong forced0 = profile switch
-        {
-            KernelProfile.V6_12 => 1UL << Events.Chain,
-            KernelProfile.V7_2 => (1UL << Events.Chain) | (1UL << Events.SwIncr),
-            _ => 0,
-        };
+        var forced0 = scenario.Setup.ProfileRules.ForcedPmceid0Events.Aggregate(0UL, (bits, e) => bits | (1UL << (int)e));
         for (var i = 0; i < transcript.Outcomes.Count; i++)
         {
             if (scenario.Steps[i].Step is ReadStep { Register.Kind: RegisterKind.Pmceid0 or RegisterKind.Pmceid1 } read
@@ -99,7 +93,7 @@ public sealed class FilteredEventsNeverCount(ITarget? subject = null) : ModelCom
         {
             return null;
         }
-        var space = EventSpace.FilterSpace(scenario.Setup.Profile, scenario.Setup.Host);
+        var space = EventSpace.FilterSpace(scenario.Setup.ProfileRules, scenario.Setup.Host);
         bool Denied(Step s) => s is EventsStep e && e.Event < space && !allowed(e.Event);
         if (!scenario.Steps.Any(s => Denied(s.Step)))
         {

@@ -37,7 +37,7 @@ public static class EdgeClasses
     {
         var classes = new HashSet<string>(RegisterReach.Of(scenario, model));
         var setup = scenario.Setup;
-        var space = EventSpace.FilterSpace(setup.Profile, setup.Host);
+        var space = EventSpace.FilterSpace(setup.ProfileRules, setup.Host);
         if (setup.Vm.Nested)
         {
             classes.Add("nested on");
@@ -102,7 +102,7 @@ public static class EdgeClasses
                 case RunStep when outcome.IsError(Errno.EINVAL):
                     classes.Add("run before INIT");
                     break;
-                case SetPmuVerStep s when ok && s.Version < EventSpace.DefaultGuestPmuVer(setup.Profile, setup.Host, true):
+                case SetPmuVerStep s when ok && s.Version < EventSpace.DefaultGuestPmuVer(setup.ProfileRules, setup.Host, true):
                     classes.Add("guest PMUVer lowered");
                     break;
                 case EnterHypStep or ExitHypStep:

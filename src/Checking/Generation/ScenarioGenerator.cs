@@ -72,7 +72,7 @@ internal sealed partial class ScenarioBuilder
 
     private ushort GuestMask => model.GuestEventMask;
 
-    private uint FilterSpace => EventSpace.FilterSpace(setup.Profile, setup.Host);
+    private uint FilterSpace => EventSpace.FilterSpace(setup.ProfileRules, setup.Host);
 
     public void Build(int target, bool vmmSteps = true)
     {

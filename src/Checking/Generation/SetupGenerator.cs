@@ -50,7 +50,7 @@ public static class SetupGenerator
             };
         var vcpus = 1 + choices.Weighted([40, 35, 15, 10]);
         // nested=on needs profile 7.2 and the EL2 field (scenario-language.md).
-        var nested = profile == KernelProfile.V7_2 && (choices.Chance(20) || options.NestedOnly);
+        var nested = ProfileRules.Of(profile).HasNested && (choices.Chance(20) || options.NestedOnly);
         var el2 = nested || !choices.Chance(15);
         var el3 = choices.Chance(25);
         var pmu = !choices.Chance(4);

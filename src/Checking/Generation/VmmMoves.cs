@@ -316,11 +316,11 @@ internal sealed partial class ScenarioBuilder
     private ulong VmmLikePmcr(ulong current)
     {
         var low = (ulong)choices.Below(0x100) & ~0x6UL;
-        if (setup.Profile != KernelProfile.V6_1 && model.GuestPmuVer < PmuVersion.V3P5)
+        if (setup.ProfileRules.EventCounters64Bit && model.GuestPmuVer < PmuVersion.V3P5)
         {
             low &= ~0x80UL;
         }
-        var n = setup.Profile != KernelProfile.V6_1 && choices.Chance(30)
+        var n = setup.ProfileRules.PmcrNWritableByUserspace && choices.Chance(30)
             ? (ulong)choices.Below(model.Counters + 2)
             : (current >> 11) & 0x1F;
         return (current & ~0xF8FFUL) | low | (n << 11);

@@ -44,7 +44,7 @@ public sealed class ScenarioValidity(Func<Setup, bool>? runnable = null)
         {
             return "vcpus must be 1-4";
         }
-        if (vm.Nested && (setup.Profile != KernelProfile.V7_2 || !vm.El2))
+        if (vm.Nested && (!setup.ProfileRules.HasNested || !vm.El2))
         {
             return "nested=on needs profile 7.2 and el2=on";
         }
