@@ -31,6 +31,20 @@ public sealed class RoundTripTests
     public void Hand_written_cases_round_trip(string text) =>
         AssertRoundTrips(ScenarioParser.Parse(text, "<hand-written>"));
 
+    [Theory]
+    [InlineData("# one comment\ninit\nrun\nread pmcr\n")]
+    [InlineData("# two\n# comments\nprofile 6.12\nhost qemu-a57\ndeviations KD3\ninit\nrun\nread pmovsset\n")]
+    public void StepLine_is_the_line_the_printer_puts_each_step_on(string text)
+    {
+        // Repro files name their first differing line with it (ReproText), deviations line or not.
+        var scenario = ScenarioParser.Parse(text);
+        var printed = ScenarioParser.Parse(ScenarioPrinter.Print(scenario));
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            ScenarioPrinter.StepLine(scenario, i).ShouldBe(printed.Steps[i].Line);
+        }
+    }
+
     [Fact]
     public void Printing_keeps_the_leading_comments()
     {

@@ -131,10 +131,10 @@ public static class KernelProjection
                         continue;
                     }
                     var counted = eventsSurvive && before.State[c] == Knowledge.Advancing;
-                    if (counted || ProbeBatch.LoopEvents.Any(e => vcpu.CountsHardwareEvent(c, e, GuestEl.El1)))
+                    if (counted || ProbeBatch.LoopEvents.Any(e => vcpu.Counter(c).CountsHardwareEvent(e, GuestEl.El1)))
                     {
                         known.State[c] = Knowledge.Advancing;
-                        known.LastKnown[c] = vcpu.CounterValue(c);
+                        known.LastKnown[c] = vcpu.Counter(c).Value;
                     }
                 }
             }
@@ -195,7 +195,7 @@ public static class KernelProjection
     {
         RegisterKind.Pmevtyper => RegisterOf(step)!.Value.Index,
         RegisterKind.Pmccfiltr => Register.CycleCounter,
-        RegisterKind.Pmxevtyper => SelectedCounter(step, vcpu),
+        RegisterKind.Pmxevtyper => vcpu.SelectedCounter,
         _ => -1,
     };
 
@@ -204,7 +204,7 @@ public static class KernelProjection
     {
         RegisterKind.Pmevcntr => RegisterOf(step)!.Value.Index,
         RegisterKind.Pmccntr => Register.CycleCounter,
-        RegisterKind.Pmxevcntr => SelectedCounter(step, vcpu),
+        RegisterKind.Pmxevcntr => vcpu.SelectedCounter,
         _ => -1,
     };
 
@@ -217,16 +217,9 @@ public static class KernelProjection
         _ => null,
     };
 
-    /// <summary>PMSELR.SEL as the model holds it before the step: the counter PMXEVTYPER/PMXEVCNTR name.</summary>
-    private static int SelectedCounter(Step step, ModelVcpu vcpu) =>
-        vcpu.Apply(new ReadStep(step.Vcpu, Register.Pmselr)) is { Kind: OutcomeKind.Value } select ? (int)select.Value : -1;
-
     /// <summary>PMINTENSET as the model holds it, for judging a read of the interrupt line (else 0).</summary>
     private static ulong InterruptEnables(Step step, ModelVcpu vcpu) =>
-        step is ReadStep { Register.Kind: RegisterKind.Irq }
-        && vcpu.Apply(new ReadStep(step.Vcpu, Register.PmintenSet)) is { Kind: OutcomeKind.Value } enables
-            ? enables.Value
-            : 0;
+        step is ReadStep { Register.Kind: RegisterKind.Irq } ? vcpu.InterruptEnables : 0;
 
     private static Verdict? Judge(Step step, int counter, Outcome expected, Outcome actual, VcpuKnowledge known, ulong interruptEnables)
     {
@@ -307,7 +300,7 @@ public static class KernelProjection
         var written0 = step is WriteStep or SetRegStep;
         foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
         {
-            var live = ProbeBatch.LoopEvents.Any(e => probeEls.Any(el => vcpu.CountsHardwareEvent(c, e, el)));
+            var live = ProbeBatch.LoopEvents.Any(e => probeEls.Any(el => vcpu.Counter(c).CountsHardwareEvent(e, el)));
             var written = (written0 && c == writtenCounter)
                 || (c == Register.CycleCounter ? (resetByPmcr & 0x4) != 0 : (resetByPmcr & 0x2) != 0);
             if ((nearBefore & (1UL << c)) != 0 && (written || !live))
@@ -319,7 +312,7 @@ public static class KernelProjection
                 // A guest write runs guest code after it; a userspace write does not (V2): the counter
                 // advances only once guest code runs while it is live.
                 known.State[c] = live && step is not SetRegStep ? Knowledge.Advancing : Knowledge.Exact;
-                known.LastKnown[c] = vcpu.CounterValue(c);
+                known.LastKnown[c] = vcpu.Counter(c).Value;
                 if (live && step is SetRegStep)
                 {
                     // Exact until guest code runs, then advancing: whether the next read of it comes
@@ -331,14 +324,14 @@ public static class KernelProjection
             else if (live && known.State[c] == Knowledge.Exact && step is not SetRegStep)
             {
                 known.State[c] = Knowledge.Advancing;
-                known.LastKnown[c] = vcpu.CounterValue(c);
+                known.LastKnown[c] = vcpu.Counter(c).Value;
             }
             else if (live && known.State[c] == Knowledge.Unknown && known.Why[c] == RestoredWhileCountingReason && step is GuestStep)
             {
                 // Guest code has run since the restore: the counter has advanced from the restored value.
                 known.State[c] = Knowledge.Advancing;
             }
-            if (live && known.State[c] == Knowledge.Advancing && vcpu.DistanceToOverflow(c) <= TinyPeriod)
+            if (live && known.State[c] == Knowledge.Advancing && vcpu.Counter(c).DistanceToOverflow <= TinyPeriod)
             {
                 known.State[c] = Knowledge.Unknown;
                 known.Why[c] = TinyPeriodReason;
@@ -359,7 +352,7 @@ public static class KernelProjection
             {
                 known.UncertainOverflow &= ~(1UL << c); // V2: either encoding restores every bit
             }
-            if (known.State[c] == Knowledge.Advancing && live && vcpu.DistanceToOverflow(c) <= margin)
+            if (known.State[c] == Knowledge.Advancing && live && vcpu.Counter(c).DistanceToOverflow <= margin)
             {
                 known.NearWrap |= 1UL << c;
                 MayHaveFedChain(c, vcpu, known);
@@ -377,7 +370,7 @@ public static class KernelProjection
     /// <summary>C7: an extra wrap of counter <paramref name="c"/> would have incremented its CHAIN neighbour already.</summary>
     private static void MayHaveFedChain(int c, ModelVcpu vcpu, VcpuKnowledge known)
     {
-        if (vcpu.FeedsChain(c))
+        if (vcpu.Counter(c).FeedsChain)
         {
             known.State[c + 1] = Knowledge.Unknown;
             known.Why[c + 1] = ChainReason;

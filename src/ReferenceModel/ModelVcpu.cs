@@ -970,7 +970,7 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C5: whether one occurrence of hardware event <paramref name="e"/> at <paramref name="el"/> advances counter <paramref name="i"/> now.</summary>
-    public bool CountsHardwareEvent(int i, ushort e, GuestEl el)
+    internal bool CountsHardwareEvent(int i, ushort e, GuestEl el)
     {
         if (!vm.HasPmu || !(i == Cycle || i < vm.Counters))
         {
@@ -986,19 +986,31 @@ public sealed class ModelVcpu
     }
 
     /// <summary>C7: whether an overflow of counter <paramref name="i"/> would increment its CHAIN neighbour now.</summary>
-    public bool FeedsChain(int i) => i < Cycle && CanChain(i) && CountsChain(i + 1);
+    internal bool FeedsChain(int i) => i < Cycle && CanChain(i) && CountsChain(i + 1);
 
-    /// <summary>Whether the vCPU is in its hyp context (vEL2, N2), for observers.</summary>
-    public bool InHypContext => inHyp;
-
-    /// <summary>The stored value of counter <paramref name="i"/> (31: the cycle counter), for observers.</summary>
-    public ulong CounterValue(int i) => counter[i];
+    /// <summary>The stored value of counter <paramref name="i"/> (31: the cycle counter).</summary>
+    internal ulong CounterValue(int i) => counter[i];
 
     /// <summary>O1: the value at which counter <paramref name="i"/> overflows next, minus its current value.</summary>
-    public ulong DistanceToOverflow(int i) =>
+    internal ulong DistanceToOverflow(int i) =>
         !HardwareOverflowAt64(i) ? 0x1_0000_0000UL - (counter[i] & 0xFFFFFFFF)
             : counter[i] == 0 ? ulong.MaxValue // 2^64 does not fit: the farthest there is
             : ulong.MaxValue - counter[i] + 1;
+
+    // What an observer (the kernel projection) may know of this vCPU, read-only: these change
+    // nothing and cite no rule (PmuRegistersUndefined's condition without its citation).
+
+    /// <summary>Whether the vCPU is in its hyp context (vEL2, N2).</summary>
+    public bool InHypContext => inHyp;
+
+    /// <summary>A read-only view of counter <paramref name="i"/> (31: the cycle counter).</summary>
+    public CounterView Counter(int i) => new(this, i);
+
+    /// <summary>PMSELR_EL0.SEL as the guest would read it (the counter PMXEVTYPER/PMXEVCNTR name), or -1 while the PMU registers are UNDEFINED.</summary>
+    public int SelectedCounter => !vm.HasPmu || vm.PmuHidden ? -1 : (int)(select & 0x1F);
+
+    /// <summary>PMINTENSET_EL0 as the guest would read it, or 0 while the PMU registers are UNDEFINED.</summary>
+    public ulong InterruptEnables => !vm.HasPmu || vm.PmuHidden ? 0 : interruptSet;
 
     private IEnumerable<int> CounterIndices() => Enumerable.Range(0, vm.Counters).Append(Cycle);
 

@@ -43,13 +43,16 @@ public abstract class SimulatingTarget : ITarget
 
     protected abstract ISimulatedVm CreateVm(Setup setup);
 
-    public Execution Execute(Scenario scenario)
+    public Execution Execute(Scenario scenario) => Execute(scenario, CreateVm);
+
+    /// <summary>Executes on a VM from <paramref name="createVm"/> (a target that also observes its VMs passes its own).</summary>
+    protected Execution Execute(Scenario scenario, Func<Setup, ISimulatedVm> createVm)
     {
         if (WhyNotRunnable(scenario.Setup) is { } reason)
         {
             return new Execution([], new ScenarioException(scenario.Source, 0, $"target {Name} cannot run this scenario: {reason}"));
         }
-        var vm = CreateVm(scenario.Setup);
+        var vm = createVm(scenario.Setup);
         var preconditions = new StepPreconditions(scenario.Setup);
         var outcomes = new List<Outcome>(scenario.Steps.Count);
         foreach (var scenarioStep in scenario.Steps)

@@ -38,6 +38,10 @@ public static class ScenarioPrinter
         return text.ToString();
     }
 
+    /// <summary>The 1-based line <see cref="Print(Scenario)"/> puts step <paramref name="stepIndex"/> on.</summary>
+    public static int StepLine(Scenario scenario, int stepIndex) =>
+        scenario.Comments.Count + SetupText(scenario.Setup).Split('\n').Length + 1 + stepIndex + 1; // comments, set-up, blank line, steps
+
     public static string SetupText(Setup setup)
     {
         var text = $"profile {KernelProfiles.Name(setup.Profile)}\nhost {HostText(setup.Host)}\nvm {VmText(setup.Vm)}";

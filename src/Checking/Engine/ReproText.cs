@@ -24,7 +24,7 @@ public static class ReproText
             $"Replay: {replay}",
         };
         comments.AddRange(disagreement.Notes);
-        var line = comments.Count + 5 + disagreement.StepIndex; // comments, profile, host, vm, blank line, then the steps
+        var line = ScenarioPrinter.StepLine(shown with { Comments = comments }, disagreement.StepIndex);
         comments[1] = $"{disagreement.Explanation}: first difference at line {line}: expected {disagreement.Expected}, got {disagreement.Actual}";
         var text = ScenarioPrinter.Print(shown with { Comments = comments }, disagreement.Expectations);
         return new Repro(shown, text, line);
