@@ -3,17 +3,7 @@ namespace PmuConformance.Properties.Cli;
 /// <summary>pmuconf replay on small temporary files, run in-process.</summary>
 public sealed class ReplayCommandTests : IDisposable
 {
-    // Values from kernel-oracle.md (7.2, qemu-max): denying 0x11 leaves PMCEID0 = 0x40000101.
-    private const string Passing = """
-        # Denying CPU_CYCLES hides it from PMCEID0 (C2, P4)
-        profile 7.2
-        host qemu-max
-
-        filter deny 0x11 1    -> ok
-        init                  -> ok
-        run                   -> ok
-        read pmceid0          -> 0x40000101
-        """;
+    private const string Passing = ReplayExamples.Passing;
 
     private readonly TempDirectory dir = new();
 

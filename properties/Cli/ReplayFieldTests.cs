@@ -9,16 +9,7 @@ namespace PmuConformance.Properties.Cli;
 /// </summary>
 public sealed class ReplayFieldTests : IDisposable
 {
-    private const string Passing = """
-        # rules: C2 P4
-        profile 7.2
-        host qemu-max
-
-        filter deny 0x11 1    -> ok
-        init                  -> ok
-        run                   -> ok
-        read pmceid0          -> 0x40000101
-        """;
+    private const string Passing = ReplayExamples.Passing;
 
     private readonly TempDirectory dir = new();
 

@@ -63,7 +63,7 @@ public sealed class FuzzFieldTests
         using var dir = new TempDirectory();
         var output = Directory.CreateDirectory(Path.Combine(dir.Path, "inproc")).FullName;
         using var held = new FileStream(Path.Combine(output, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        var (code, text) = Harness("fuzz", "parser", "--seed", "1", "--max-time", "5", "--out", output);
+        var (code, text) = FuzzHarness.Run("fuzz", "parser", "--seed", "1", "--max-time", "5", "--out", output);
         code.ShouldBe(1, text); // HarnessExitCodes.Error: a set-up error, which the supervisor does not restart
         text.ShouldContain("is in use by another fuzzing process");
         text.ShouldNotContain("Unhandled exception");
@@ -99,23 +99,9 @@ public sealed class FuzzFieldTests
     {
         using var dir = new TempDirectory();
         var blocked = Path.Combine(dir.Write("a-file", "not a folder"), "seeds");
-        var (code, text) = Harness("seeds", "parser", "--out", blocked);
+        var (code, text) = FuzzHarness.Run("seeds", "parser", "--out", blocked);
         code.ShouldBe(2, text);
         text.ShouldContain($"error: cannot write the seeds to {blocked}");
         text.ShouldNotContain("   at ");
-    }
-
-    /// <summary>Runs the instrumented harness built beside this test (same configuration).</summary>
-    private static (int Code, string Output) Harness(params string[] arguments)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0
-        var executable = Path.Combine(RepositoryFiles.RepositoryRoot, "fuzz", "Pmu.Harness", "bin", configuration, "net10.0", "pmuconf-fuzz");
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + errors.Result);
     }
 }

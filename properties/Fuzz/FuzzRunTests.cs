@@ -23,12 +23,12 @@ public class FuzzRunTests
         var campaign = Directory.CreateTempSubdirectory("pmuconf-fuzz-test-").FullName;
         try
         {
-            var fuzz = Harness("fuzz", Target, "--no-supervise", "--seed", "1", "--max-execs", "300000", "--stop-on-finding",
+            var fuzz = FuzzHarness.Run("fuzz", Target, "--no-supervise", "--seed", "1", "--max-execs", "300000", "--stop-on-finding",
                 "--max-len", "1024", "--out", Path.Combine(campaign, "inproc"));
             fuzz.Code.ShouldBe(3, fuzz.Output); // HarnessExitCodes.Findings
             fuzz.Output.ShouldContain("DivergenceException");
 
-            var report = Harness("report", Target, "--campaign", campaign, "--findings", Path.Combine(campaign, "repository-findings"));
+            var report = FuzzHarness.Run("report", Target, "--campaign", campaign, "--findings", Path.Combine(campaign, "repository-findings"));
             report.Code.ShouldBe(0, report.Output);
             var repro = Directory.GetFiles(Path.Combine(campaign, "findings"), "*.pmu").ShouldHaveSingleItem();
             Directory.GetFiles(Path.Combine(campaign, "repository-findings"), "*.pmu").ShouldHaveSingleItem();
@@ -43,20 +43,5 @@ public class FuzzRunTests
         {
             Directory.Delete(campaign, recursive: true);
         }
-    }
-
-    /// <summary>Runs the instrumented harness built beside this test (same configuration).</summary>
-    private static (int Code, string Output) Harness(params string[] arguments)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0
-        var executable = Path.Combine(RepositoryFiles.RepositoryRoot, "fuzz", "Pmu.Harness", "bin", configuration, "net10.0", "pmuconf-fuzz");
-        File.Exists(executable).ShouldBeTrue($"{executable} is missing: properties references fuzz/Pmu.Harness, so building the tests builds it");
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + errors.Result);
     }
 }
