@@ -138,7 +138,7 @@ public static class ProbeBatch
             $"SCENARIO {id} vcpus={vm.Vcpus} pmu={Bit(vm.Pmu)} el2={Bit(vm.El2)} el3={Bit(vm.El3)} nested={Bit(vm.Nested)}\n");
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
-            if (Line(scenario.Steps[i].Step) is { } line)
+            if (scenario.Steps[i].Step.Probe is { } line)
             {
                 text.Append(CultureInfo.InvariantCulture, $"{line.Kind} {i} {scenario.Steps[i].Step.Vcpu} {line.Operation}\n");
             }
@@ -151,32 +151,4 @@ public static class ProbeBatch
     }
 
     private static int Bit(bool value) => value ? 1 : 0;
-
-    /// <summary>The probe line of a step; null for steps a real kernel does not need (put/load: the scheduler's business).</summary>
-    private static (char Kind, string Operation)? Line(Step step) => step switch
-    {
-        FilterStep f => ('U', $"FILTER {f.Action} {Numbers.Hex(f.Base)} {f.Count} {Numbers.Hex(f.Pad)}"),
-        FilterFaultStep => ('U', "FILTERFAULT"),
-        SetPmuStep s => ('U', $"SETPMU {s.PmuIndex}"),
-        SetNrCountersStep s => ('U', $"SETNR {s.Count}"),
-        SetPmuVerStep s => ('U', $"SETPMUVER {s.Version}"),
-        AttrStep a => ('U', $"ATTR {a.Attribute}"),
-        InitStep { NoIrq: true } => ('U', "INITNOIRQ"),
-        InitStep => ('U', "INIT"),
-        ResetStep => ('U', "RESET"),
-        SetIrqStep s => ('U', $"SETIRQ {s.Intid}"),
-        HasAttrStep h => ('U', $"HASATTR {h.Attribute}"),
-        GetRegStep g => ('U', $"GETREG {g.Register}"),
-        SetRegStep s => ('U', $"SETREG {s.Register} {Numbers.Hex(s.Value)}"),
-        RunStep => ('U', "RUN"),
-        ReadStep r => ('G', $"READ {r.Register}"),
-        WriteStep w => ('G', $"WRITE {w.Register} {Numbers.Hex(w.Value)}"),
-        SwincStep s => ('G', $"SWINC {Numbers.Hex(s.Mask)}"),
-        EventsStep { El: GuestEl.El0 } e => ('G', $"LOOPEL0 {e.Count}"),
-        EventsStep e => ('G', $"LOOP {e.Count}"), // at EL1, or at vEL2 in the hyp context: the current context
-        EnterHypStep => ('G', "ENTERHYP"),
-        ExitHypStep => ('G', "EXITHYP"),
-        PutStep or LoadStep => null,
-        _ => throw new ArgumentException($"the probe cannot lower '{step.Text}'", nameof(step)),
-    };
 }

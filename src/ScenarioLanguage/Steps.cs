@@ -51,6 +51,42 @@ public abstract record Step(int Vcpu)
 
     /// <summary>The step as written in a <c>.pmu</c> file, without the vcpu prefix.</summary>
     public string Text => Arguments.Length == 0 ? Keyword : Keyword + " " + Arguments;
+
+    /// <summary>
+    /// How the kernel oracle's probe does the step (its batch line, probe.c); null for a step a
+    /// real kernel needs no action for (put/load: the scheduler's business).
+    /// </summary>
+    public abstract ProbeLine? Probe { get; }
+
+    /// <summary>Whether the step needs a loaded vCPU (every guest step but put/load).</summary>
+    public virtual bool NeedsLoadedVcpu => !IsUserspace;
+
+    /// <summary>
+    /// Why the step makes no sense on a vCPU in this state, beyond what <see cref="StepPreconditions"/>
+    /// asks of every step (the vCPU exists; guest steps: it has run and is loaded); null: it does.
+    /// </summary>
+    public virtual string? WhyImpossible(VcpuProgress vcpu) => null;
+
+    /// <summary>What the step, with this outcome, changes in what makes sense next on its vCPU.</summary>
+    public virtual void Advance(VcpuProgress vcpu, Outcome outcome, Setup setup)
+    {
+    }
+}
+
+/// <summary>The probe's batch line of a step: <c>U</c> (an ioctl) or <c>G</c> (guest code), and the operation.</summary>
+public readonly record struct ProbeLine(char Kind, string Operation);
+
+/// <summary>Where one vCPU of a scenario stands, for <see cref="StepPreconditions"/>.</summary>
+public sealed class VcpuProgress
+{
+    /// <summary>The vCPU has done a successful <c>run</c>: guest steps are possible.</summary>
+    public bool HasRun { get; set; }
+
+    /// <summary>The vCPU is loaded (not put).</summary>
+    public bool Loaded { get; set; }
+
+    /// <summary>The vCPU is in its hyp context (vEL2).</summary>
+    public bool InHyp { get; set; }
 }
 
 /// <summary>A userspace ioctl on a vCPU fd; yields ok or an errno.</summary>
@@ -59,12 +95,18 @@ public abstract record UserspaceStep(int Vcpu) : Step(Vcpu)
     public override StepYield Yields => StepYield.Status;
 
     public override bool IsUserspace => true;
+
+    /// <summary>A <c>U</c> line: the probe does <paramref name="operation"/> as an ioctl.</summary>
+    protected static ProbeLine Ioctl(string operation) => new('U', operation);
 }
 
 /// <summary>Guest code running on a vCPU.</summary>
 public abstract record GuestStep(int Vcpu) : Step(Vcpu)
 {
     public override bool IsUserspace => false;
+
+    /// <summary>A <c>G</c> line: the probe's guest code does <paramref name="operation"/>.</summary>
+    protected static ProbeLine GuestCode(string operation) => new('G', operation);
 }
 
 /// <summary>A guest step that yields nothing to check.</summary>
@@ -86,6 +128,8 @@ public sealed record FilterStep(int Vcpu, byte Action, ushort Base, ushort Count
     public const uint MaxPad = 0xFFFFFF;
 
     public override string Keyword => "filter";
+
+    public override ProbeLine? Probe => Ioctl($"FILTER {Action} {Numbers.Hex(Base)} {Count} {Numbers.Hex(Pad)}");
 
     public override string Arguments
     {
@@ -142,6 +186,8 @@ public sealed record FilterFaultStep(int Vcpu) : UserspaceStep(Vcpu)
 {
     public override string Keyword => "filter";
 
+    public override ProbeLine? Probe => Ioctl("FILTERFAULT");
+
     public override string Arguments => "fault";
 }
 
@@ -149,6 +195,8 @@ public sealed record FilterFaultStep(int Vcpu) : UserspaceStep(Vcpu)
 public sealed record SetPmuStep(int Vcpu, uint PmuIndex) : UserspaceStep(Vcpu)
 {
     public override string Keyword => "set-pmu";
+
+    public override ProbeLine? Probe => Ioctl($"SETPMU {PmuIndex}");
 
     public override string Arguments => $"{PmuIndex}";
 
@@ -161,6 +209,8 @@ public sealed record SetNrCountersStep(int Vcpu, uint Count) : UserspaceStep(Vcp
 {
     public override string Keyword => "set-nr-counters";
 
+    public override ProbeLine? Probe => Ioctl($"SETNR {Count}");
+
     public override string Arguments => $"{Count}";
 
     public static SetNrCountersStep Parse(StepArguments a) =>
@@ -171,6 +221,8 @@ public sealed record SetNrCountersStep(int Vcpu, uint Count) : UserspaceStep(Vcp
 public sealed record SetPmuVerStep(int Vcpu, byte Version) : UserspaceStep(Vcpu)
 {
     public override string Keyword => "set-pmuver";
+
+    public override ProbeLine? Probe => Ioctl($"SETPMUVER {Version}");
 
     public override string Arguments => PmuVersion.Format(Version);
 
@@ -188,6 +240,8 @@ public sealed record AttrStep(int Vcpu, ulong Attribute) : UserspaceStep(Vcpu)
     public const ulong FirstUnknown = 5;
 
     public override string Keyword => "attr";
+
+    public override ProbeLine? Probe => Ioctl($"ATTR {Attribute}");
 
     public override string Arguments => $"{Attribute}";
 
@@ -207,6 +261,8 @@ public sealed record HasAttrStep(int Vcpu, ulong Attribute) : UserspaceStep(Vcpu
 {
     public override string Keyword => "has-attr";
 
+    public override ProbeLine? Probe => Ioctl($"HASATTR {Attribute}");
+
     public override string Arguments => $"{Attribute}";
 
     public static HasAttrStep Parse(StepArguments a) =>
@@ -221,6 +277,8 @@ public sealed record SetIrqStep(int Vcpu, uint Intid) : UserspaceStep(Vcpu)
 
     public override string Keyword => "set-irq";
 
+    public override ProbeLine? Probe => Ioctl($"SETIRQ {Intid}");
+
     public override string Arguments => $"{Intid}";
 
     public static SetIrqStep Parse(StepArguments a) =>
@@ -234,6 +292,8 @@ public sealed record SetIrqStep(int Vcpu, uint Intid) : UserspaceStep(Vcpu)
 public sealed record InitStep(int Vcpu, bool NoIrq = false) : UserspaceStep(Vcpu)
 {
     public override string Keyword => "init";
+
+    public override ProbeLine? Probe => Ioctl(NoIrq ? "INITNOIRQ" : "INIT");
 
     public override string Arguments => NoIrq ? "noirq" : "";
 
@@ -250,6 +310,23 @@ public sealed record RunStep(int Vcpu) : UserspaceStep(Vcpu)
 {
     public override string Keyword => "run";
 
+    public override ProbeLine? Probe => Ioctl("RUN");
+
+    /// <summary>KVM_RUN loads the vCPU; a nested VM's vCPU starts in its guest hypervisor (vEL2).</summary>
+    public override void Advance(VcpuProgress vcpu, Outcome outcome, Setup setup)
+    {
+        if (outcome.Kind != OutcomeKind.Ok)
+        {
+            return;
+        }
+        if (!vcpu.HasRun)
+        {
+            vcpu.InHyp = setup.Vm.Nested;
+        }
+        vcpu.HasRun = true;
+        vcpu.Loaded = true;
+    }
+
     public static RunStep Parse(StepArguments a) => a.None(new RunStep(a.Vcpu));
 }
 
@@ -257,6 +334,20 @@ public sealed record RunStep(int Vcpu) : UserspaceStep(Vcpu)
 public sealed record ResetStep(int Vcpu) : UserspaceStep(Vcpu)
 {
     public override string Keyword => "reset";
+
+    public override ProbeLine? Probe => Ioctl("RESET");
+
+    /// <summary>
+    /// L4: the vCPU starts again from its reset state; its guest code runs only after the next
+    /// successful <c>run</c> (which also re-enters the hyp context of a nested VM).
+    /// </summary>
+    public override void Advance(VcpuProgress vcpu, Outcome outcome, Setup setup)
+    {
+        if (outcome.Kind == OutcomeKind.Ok)
+        {
+            vcpu.HasRun = vcpu.Loaded = vcpu.InHyp = false;
+        }
+    }
 
     public static ResetStep Parse(StepArguments a) => a.None(new ResetStep(a.Vcpu));
 }
@@ -268,6 +359,8 @@ public sealed record GetRegStep(int Vcpu, Register Register) : UserspaceStep(Vcp
 
     public override string Keyword => "get-reg";
 
+    public override ProbeLine? Probe => Ioctl($"GETREG {Register}");
+
     public override string Arguments => $"{Register}";
 
     public static GetRegStep Parse(StepArguments a) =>
@@ -278,6 +371,8 @@ public sealed record GetRegStep(int Vcpu, Register Register) : UserspaceStep(Vcp
 public sealed record SetRegStep(int Vcpu, Register Register, ulong Value) : UserspaceStep(Vcpu)
 {
     public override string Keyword => "set-reg";
+
+    public override ProbeLine? Probe => Ioctl($"SETREG {Register} {Numbers.Hex(Value)}");
 
     public override string Arguments => $"{Register} {Numbers.Hex(Value)}";
 
@@ -305,6 +400,14 @@ public sealed record WriteStep(int Vcpu, Register Register, ulong Value) : Guest
 
     public override string Keyword => "write";
 
+    public override ProbeLine? Probe => GuestCode($"WRITE {Register} {Numbers.Hex(Value)}");
+
+    public override string? WhyImpossible(VcpuProgress vcpu) => MdcrAtVel2Only(Register, vcpu);
+
+    /// <summary>MDCR_EL2 is a vEL2 register: its accesses need the hyp context.</summary>
+    internal static string? MdcrAtVel2Only(Register register, VcpuProgress vcpu) =>
+        register.Kind == RegisterKind.MdcrEl2 && !vcpu.InHyp ? "mdcr_el2 is accessible at vEL2 only ('enter-hyp' first)" : null;
+
     public override string Arguments => $"{Register} {Numbers.Hex(Value)}";
 
     public static WriteStep Parse(StepArguments a)
@@ -328,6 +431,10 @@ public sealed record ReadStep(int Vcpu, Register Register) : GuestStep(Vcpu)
 
     public override string Keyword => "read";
 
+    public override ProbeLine? Probe => GuestCode($"READ {Register}");
+
+    public override string? WhyImpossible(VcpuProgress vcpu) => WriteStep.MdcrAtVel2Only(Register, vcpu);
+
     public override string Arguments => $"{Register}";
 
     public static ReadStep Parse(StepArguments a) => new(a.Vcpu, a.Register(a.One("read <register>")));
@@ -339,6 +446,8 @@ public sealed record SwincStep(int Vcpu, ulong Mask) : GuestStep(Vcpu)
     public override StepYield Yields => StepYield.Access;
 
     public override string Keyword => "swinc";
+
+    public override ProbeLine? Probe => GuestCode($"SWINC {Numbers.Hex(Mask)}");
 
     public override string Arguments => Numbers.Hex(Mask);
 
@@ -353,6 +462,16 @@ public sealed record EventsStep(int Vcpu, ushort Event, ulong Count, GuestEl El)
     public const ulong MaxCount = 0xFFFFFFFF;
 
     public override string Keyword => "events";
+
+    /// <summary>The probe loops at EL0, or in the current context (EL1, or vEL2 in the hyp context).</summary>
+    public override ProbeLine? Probe => GuestCode(El == GuestEl.El0 ? $"LOOPEL0 {Count}" : $"LOOP {Count}");
+
+    public override string? WhyImpossible(VcpuProgress vcpu) => El switch
+    {
+        GuestEl.El2 when !vcpu.InHyp => "events at el2 need the hyp context ('enter-hyp')",
+        GuestEl.El1 when vcpu.InHyp => "events at el1 happen outside the hyp context ('exit-hyp' first); vEL2 code counts as el2",
+        _ => null,
+    };
 
     public override string Arguments =>
         $"{Events.Format(Event)} {Numbers.Decimal(Count)} at {El.ToString().ToLowerInvariant()}";
@@ -379,6 +498,12 @@ public sealed record EnterHypStep(int Vcpu) : SilentGuestStep(Vcpu)
 {
     public override string Keyword => "enter-hyp";
 
+    public override ProbeLine? Probe => GuestCode("ENTERHYP");
+
+    public override string? WhyImpossible(VcpuProgress vcpu) => vcpu.InHyp ? $"vcpu {Vcpu} is already in its hyp context" : null;
+
+    public override void Advance(VcpuProgress vcpu, Outcome outcome, Setup setup) => vcpu.InHyp = true;
+
     public static EnterHypStep Parse(StepArguments a) => a.None(a.NeedsNested(new EnterHypStep(a.Vcpu)));
 }
 
@@ -386,6 +511,12 @@ public sealed record EnterHypStep(int Vcpu) : SilentGuestStep(Vcpu)
 public sealed record ExitHypStep(int Vcpu) : SilentGuestStep(Vcpu)
 {
     public override string Keyword => "exit-hyp";
+
+    public override ProbeLine? Probe => GuestCode("EXITHYP");
+
+    public override string? WhyImpossible(VcpuProgress vcpu) => vcpu.InHyp ? null : $"vcpu {Vcpu} is not in its hyp context";
+
+    public override void Advance(VcpuProgress vcpu, Outcome outcome, Setup setup) => vcpu.InHyp = false;
 
     public static ExitHypStep Parse(StepArguments a) => a.None(a.NeedsNested(new ExitHypStep(a.Vcpu)));
 }
@@ -395,6 +526,14 @@ public sealed record PutStep(int Vcpu) : SilentGuestStep(Vcpu)
 {
     public override string Keyword => "put";
 
+    public override ProbeLine? Probe => null;
+
+    public override bool NeedsLoadedVcpu => false;
+
+    public override string? WhyImpossible(VcpuProgress vcpu) => vcpu.Loaded ? null : $"vcpu {Vcpu} is already put";
+
+    public override void Advance(VcpuProgress vcpu, Outcome outcome, Setup setup) => vcpu.Loaded = false;
+
     public static PutStep Parse(StepArguments a) => a.None(new PutStep(a.Vcpu));
 }
 
@@ -402,6 +541,14 @@ public sealed record PutStep(int Vcpu) : SilentGuestStep(Vcpu)
 public sealed record LoadStep(int Vcpu) : SilentGuestStep(Vcpu)
 {
     public override string Keyword => "load";
+
+    public override ProbeLine? Probe => null;
+
+    public override bool NeedsLoadedVcpu => false;
+
+    public override string? WhyImpossible(VcpuProgress vcpu) => vcpu.Loaded ? $"vcpu {Vcpu} is already loaded" : null;
+
+    public override void Advance(VcpuProgress vcpu, Outcome outcome, Setup setup) => vcpu.Loaded = true;
 
     public static LoadStep Parse(StepArguments a) => a.None(new LoadStep(a.Vcpu));
 }
