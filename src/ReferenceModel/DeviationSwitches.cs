@@ -45,4 +45,7 @@ public static class DeviationSwitches
 
     /// <summary>KD14 (6.1, 6.12): a SET_ONE_REG of a counter's value makes it count whatever PMCR.E and PMCNTENSET say.</summary>
     public const string CounterRestoreCounts = "KD14";
+
+    /// <summary>KD15 (7.2, nested): an MDCR_EL2 write at vEL2 that changes HPMD or HPMN but not HPME reprograms no counter.</summary>
+    public const string MdcrChangeNotReprogrammed = "KD15";
 }

@@ -40,6 +40,8 @@ public sealed class ModelVcpu
     // whether it is enabled). Without those deviations counting always follows the registers.
     private readonly ulong[] programmedType = new ulong[32];
     private ulong programmedOn;
+    private ulong programmedAtEl0;    // KD15: the EL0 and kernel-mode (vEL1, or vEL2 in the hyp
+    private ulong programmedAtKernel; // context) decisions each counter's perf event was made with
 
     public ModelVcpu(ModelVm vm)
     {
@@ -112,7 +114,7 @@ public sealed class ModelVcpu
 
     /// <summary>Whether counting follows the last programming (KD12, KD13) instead of the registers.</summary>
     private bool CountsByProgramming =>
-        vm.Shows(RestoreNotReprogrammed) || vm.Shows(ResetKeepsCounting) || vm.Shows(CounterRestoreCounts);
+        vm.Shows(RestoreNotReprogrammed) || vm.Shows(ResetKeepsCounting) || vm.Shows(CounterRestoreCounts) || vm.Shows(MdcrChangeNotReprogrammed);
 
     /// <summary>
     /// KD12, KD13: the counters' perf events take the registers' event types and enables now (KVM
@@ -129,7 +131,38 @@ public sealed class ModelVcpu
             }
             programmedType[i] = eventType[i];
             programmedOn = Enabled(i) ? programmedOn | Bit(i) : programmedOn & ~Bit(i);
+            if (!vm.Shows(MdcrChangeNotReprogrammed))
+            {
+                continue;
+            }
+            // KD15: a perf event excludes user or kernel mode; vEL2 and vEL1 code both run in
+            // kernel mode, so the event holds the decision of the context it was made in (N2).
+            programmedAtEl0 = CountsAt(i, GuestEl.El0) ? programmedAtEl0 | Bit(i) : programmedAtEl0 & ~Bit(i);
+            programmedAtKernel = CountsAt(i, inHyp ? GuestEl.El2 : GuestEl.El1) ? programmedAtKernel | Bit(i) : programmedAtKernel & ~Bit(i);
         }
+    }
+
+    /// <summary>
+    /// N2: a nested transition reprograms the counters. KD15 (7.2): the kernel reprograms only the
+    /// PMCNTENSET counters whose EL1 and EL2 decisions differ now, so a decision an MDCR_EL2 write
+    /// changed without reprogramming stays stale across the transition when the two agree.
+    /// </summary>
+    private void ReprogramOnHypTransition()
+    {
+        if (!vm.Shows(MdcrChangeNotReprogrammed))
+        {
+            Reprogram(AllCounters);
+            return;
+        }
+        ulong differing = 0;
+        for (var i = 0; i < 32; i++)
+        {
+            if ((enableSet & Bit(i)) != 0 && CountsAt(i, GuestEl.El1) != CountsAt(i, GuestEl.El2))
+            {
+                differing |= Bit(i);
+            }
+        }
+        Reprogram(differing);
     }
 
     /// <summary>KVM_RUN succeeded on this vCPU; <paramref name="vmHadRun"/>: another vCPU ran before.</summary>
@@ -441,12 +474,12 @@ public sealed class ModelVcpu
             case EnterHypStep:
                 Rules.Cite("N2");
                 inHyp = true;
-                Reprogram(AllCounters);
+                ReprogramOnHypTransition();
                 return Outcome.Nothing;
             case ExitHypStep:
                 Rules.Cite("N2");
                 inHyp = false;
-                Reprogram(AllCounters);
+                ReprogramOnHypTransition();
                 return Outcome.Nothing;
             case PutStep or LoadStep:
                 // Scheduling has no guest-visible effect on an emulated PMU.
@@ -710,10 +743,15 @@ public sealed class ModelVcpu
             return;
         }
         hpmn = Math.Min(value & MdcrBits.HpmnMask, (ulong)vm.Counters);
+        var hpmeChanged = hpme != ((value & MdcrBits.Hpme) != 0);
         hpme = (value & MdcrBits.Hpme) != 0;
         hpmd = (value & MdcrBits.Hpmd) != 0;
         hlp = (value & MdcrBits.Hlp) != 0;
-        Reprogram(AllCounters);
+        if (hpmeChanged || !vm.Shows(MdcrChangeNotReprogrammed))
+        {
+            // KD15 (7.2): only an HPME change makes the kernel reload the PMU.
+            Reprogram(AllCounters);
+        }
     }
 
     // ---------------------------------------------------------------- counters (sections 5, 6, 8)
@@ -980,7 +1018,9 @@ public sealed class ModelVcpu
         {
             // KD12, KD13: the perf event as last programmed, whatever the registers say now.
             var type = programmedType[i];
-            return (programmedOn & Bit(i)) != 0 && SelectedEvent(i, type) == e && Backed(i, type) && CountsAt(i, el, type);
+            var atEl = !vm.Shows(MdcrChangeNotReprogrammed) ? CountsAt(i, el, type)
+                : ((el == GuestEl.El0 ? programmedAtEl0 : programmedAtKernel) & Bit(i)) != 0;
+            return (programmedOn & Bit(i)) != 0 && SelectedEvent(i, type) == e && Backed(i, type) && atEl;
         }
         return SelectedEvent(i) == e && Backed(i) && Enabled(i) && CountsAt(i, el);
     }
