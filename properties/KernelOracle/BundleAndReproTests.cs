@@ -31,6 +31,34 @@ public sealed class BundleAndReproTests
     public void Expectations_are_read_as_check_c_reads_them(string expectation, string observed, bool meets) =>
         CheckExpectation.Meets(expectation, ProbeOutput.ParseResult(observed)).ShouldBe(meets);
 
+    [Theory]
+    [InlineData("=3", "0x24")]
+    [InlineData("=4", "-")]   // step 4 gave no value: never met
+    [InlineData("!0x10", "!0x10")]
+    public void A_pinned_expectation_resolves_to_the_value_its_step_read(string expectation, string resolved)
+    {
+        Outcome? ObservedAt(int step) => step == 3 ? Outcome.Of(0x24) : step == 4 ? Outcome.Error(Errno.EINVAL) : null;
+        CheckExpectation.Resolve(expectation, ObservedAt).ShouldBe(resolved);
+    }
+
+    [Fact]
+    public void A_stopped_counter_is_held_to_the_value_the_kernel_showed_for_it()
+    {
+        // KD15's HPMD-set face without the deviation: the first read pins counter 3, whose value the
+        // probe's own instructions moved; the second read must show it again.
+        var scenario = ScenarioParser.ParseFile(RepositoryFiles.FullPath("corpora/kernel-deviations/intent/mdcr-hpmd-set-stops-vel2-counting-intent.pmu"));
+        var model = new ModelTarget().Execute(scenario).Outcomes.ToList();
+        var firstRead = scenario.Steps.Count - 3;
+        var secondRead = scenario.Steps.Count - 1;
+        var kernel = model.ToList();
+        kernel[firstRead] = Outcome.Of(0x24);
+        kernel[secondRead] = Outcome.Of(0x24);
+        KernelProjection.Compare(scenario, new Execution(kernel), "kernel").Mismatches.ShouldBeEmpty();
+        kernel[secondRead] = Outcome.Of(0x815);
+        KernelProjection.Compare(scenario, new Execution(kernel), "kernel").Mismatches.Single().Line.ShouldBe(scenario.Steps[secondRead].Line);
+        KernelProjection.Expectations(scenario).Single(e => e.StepIndex == secondRead).Check.ShouldBe($"={firstRead}");
+    }
+
     [Fact]
     public void A_deviation_repro_checks_the_intended_value_and_knows_the_deviated_one()
     {

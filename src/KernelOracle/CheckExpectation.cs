@@ -1,3 +1,4 @@
+using System.Globalization;
 using PmuConformance.Scenarios;
 
 namespace PmuConformance.KernelOracle;
@@ -8,6 +9,16 @@ namespace PmuConformance.KernelOracle;
 /// </summary>
 public static class CheckExpectation
 {
+    /// <summary>
+    /// The expectation with a <c>=k</c> form (the value step <paramref name="stepIndex"/> k read, for a
+    /// counter that has stopped since) replaced by that step's observed value, or "-" (never met)
+    /// when step k has no value.
+    /// </summary>
+    public static string? Resolve(string? expectation, Func<int, Outcome?> observedAt) =>
+        expectation is ['=', .. var step] && int.TryParse(step, NumberStyles.None, CultureInfo.InvariantCulture, out var k)
+            ? observedAt(k) is { Kind: OutcomeKind.Value } value ? Numbers.Hex(value.Value) : "-"
+            : expectation;
+
     /// <summary>Does <paramref name="observed"/> meet <paramref name="expectation"/>? "-" and a missing result never do.</summary>
     public static bool Meets(string? expectation, Outcome? observed)
     {
@@ -34,6 +45,7 @@ public static class CheckExpectation
     /// <summary>An expectation for people, as check.c prints it.</summary>
     public static string Describe(string expectation) =>
         expectation.StartsWith('!') ? $"a value other than {expectation[1..]} (it counts)"
+        : expectation.StartsWith('=') ? $"the value step {expectation[1..]} read (it has stopped)"
         : expectation.Split('/') is [var value, var mask] ? $"{value} in the bits {mask}"
         : expectation;
 }

@@ -67,7 +67,11 @@ public sealed class FindingReport
         }
         var comparison = target.Compare(scenario, execution);
         var checks = ProbeChecks.For(scenario, target.ExpectedDeviations);
-        var lines = checks.Select(c => new ReportLine(c, c.StepIndex < execution.Outcomes.Count ? execution.Outcomes[c.StepIndex] : null)).ToList();
+        Outcome? ObservedAt(int step) => step < execution.Outcomes.Count ? execution.Outcomes[step] : null;
+        // A "=k" expectation (a stopped counter keeps what step k read) becomes that value here.
+        var lines = checks.Select(c => new ReportLine(
+            c with { Intended = CheckExpectation.Resolve(c.Intended, ObservedAt)!, Deviated = CheckExpectation.Resolve(c.Deviated, ObservedAt) },
+            ObservedAt(c.StepIndex))).ToList();
         var preset = ProbeBatch.PresetOf(scenario.Setup.Host)!;
         var machine = QemuBoot.MachineFor(preset, target.Kernel.Profile);
         // Paths inside the repository are written relative to it: the folder is committed.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PmuConformance.ReferenceModel;
 using PmuConformance.Scenarios;
 
@@ -26,6 +27,13 @@ public static class KernelProjection
 
         /// <summary>Not checkable, for the reason in <see cref="VcpuKnowledge.Why"/>.</summary>
         Unknown,
+
+        /// <summary>
+        /// The counter counted the probe's instructions, has stopped since (the model says nothing
+        /// it counts happens) and a read showed the kernel's value: until it counts again or is
+        /// written, every read must show that value again.
+        /// </summary>
+        Pinned,
     }
 
     private const string ChainReason = "CHAIN neighbour of a counter that may have overflowed from the probe's own instructions";
@@ -45,6 +53,12 @@ public static class KernelProjection
     {
         public readonly Knowledge[] State = new Knowledge[32];
         public readonly ulong[] LastKnown = new ulong[32];
+
+        /// <summary>The model's value of a <see cref="Knowledge.Pinned"/> counter when it was pinned.</summary>
+        public readonly ulong[] PinnedModelValue = new ulong[32];
+
+        /// <summary>The step whose read pinned a <see cref="Knowledge.Pinned"/> counter (its CHECK form is <c>=step</c>).</summary>
+        public readonly int[] PinnedBy = new int[32];
         public readonly string[] Why = new string[32];
         /// <summary>Overflow bits the kernel may have set where the model did not, for good (sticky).</summary>
         public ulong UncertainOverflow;
@@ -107,6 +121,7 @@ public static class KernelProjection
             var counterRead = CounterOf(step, vcpu);
             var typeRegister = EventTypeRegisterOf(step, vcpu);
             var nearBefore = known.NearWrap;
+            var pinnable = step is ReadStep && counterRead >= 0 && known.State[counterRead] is Knowledge.Advancing or Knowledge.Pinned;
             var probeEls = ProbeEls(step, vcpu);
             var modelOutcome = model.Apply(step);
             preconditions.Observe(step, modelOutcome);
@@ -130,7 +145,7 @@ public static class KernelProjection
                         known.Why[c] = before.Why[c];
                         continue;
                     }
-                    var counted = eventsSurvive && before.State[c] == Knowledge.Advancing;
+                    var counted = eventsSurvive && before.State[c] is Knowledge.Advancing or Knowledge.Pinned;
                     if (counted || ProbeBatch.LoopEvents.Any(e => vcpu.Counter(c).CountsHardwareEvent(e, GuestEl.El1)))
                     {
                         known.State[c] = Knowledge.Advancing;
@@ -168,7 +183,17 @@ public static class KernelProjection
             }
             if (step is GuestStep or RunStep or SetRegStep && modelOutcome.Kind != OutcomeKind.Errno)
             {
-                Track(step, counterRead, vcpu, known, model, margin, nearBefore, probeEls);
+                var live = Track(step, counterRead, vcpu, known, model, margin, nearBefore, probeEls);
+                // Also when the read disagreed (that is reported already): the kernel's value is what later reads are held to.
+                if (pinnable && verdict is { Reason: null } && actual.Kind == OutcomeKind.Value
+                    && (live & (1UL << counterRead)) == 0 && known.State[counterRead] is Knowledge.Advancing or Knowledge.Pinned)
+                {
+                    // A stopped counter keeps the value the kernel just showed (docs/open-findings.md O7).
+                    known.State[counterRead] = Knowledge.Pinned;
+                    known.LastKnown[counterRead] = actual.Value;
+                    known.PinnedModelValue[counterRead] = vcpu.Counter(counterRead).Value;
+                    known.PinnedBy[counterRead] = i;
+                }
             }
         }
         return new ProjectedComparison(mismatches, notChecked, checkedCount);
@@ -244,6 +269,10 @@ public static class KernelProjection
                 Knowledge.Exact => new Verdict(expected == actual, expected.ToString(), Check: expected.ToString()),
                 Knowledge.Advancing => new Verdict(actual.Value != known.LastKnown[counter], $"a value advanced from {Numbers.Hex(known.LastKnown[counter])} (model: {expected})",
                     Check: "!" + Numbers.Hex(known.LastKnown[counter])),
+                // The value is the kernel's own, unknown before the run: the CHECK form names the step that read it.
+                Knowledge.Pinned => new Verdict(actual.Value == known.LastKnown[counter],
+                    $"{Numbers.Hex(known.LastKnown[counter])}, the value the kernel showed last: the counter has counted nothing since (model: {expected})",
+                    Check: "=" + known.PinnedBy[counter].ToString(CultureInfo.InvariantCulture)),
                 _ => new Verdict(false, "", known.Why[counter]),
             };
         }
@@ -293,14 +322,23 @@ public static class KernelProjection
     /// rewritten or stops counting before the model wraps too (<paramref name="nearBefore"/>: the
     /// counters that were that close before the step).
     /// </summary>
-    private static void Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin, ulong nearBefore, GuestEl[] probeEls)
+    /// <returns>The counters the probe's own instructions in this step could advance (bit 31: the cycle counter).</returns>
+    private static ulong Track(Step step, int writtenCounter, ModelVcpu vcpu, VcpuKnowledge known, ModelVm model, ulong margin, ulong nearBefore, GuestEl[] probeEls)
     {
+        ulong liveMask = 0;
         var resetByPmcr = step is WriteStep { Register.Kind: RegisterKind.Pmcr } pmcrWrite ? pmcrWrite.Value : 0;
         known.NearWrap = 0;
         var written0 = step is WriteStep or SetRegStep;
         foreach (var c in Enumerable.Range(0, model.Counters).Append(Register.CycleCounter))
         {
             var live = ProbeBatch.LoopEvents.Any(e => probeEls.Any(el => vcpu.Counter(c).CountsHardwareEvent(e, el)));
+            liveMask |= live ? 1UL << c : 0;
+            if (known.State[c] == Knowledge.Pinned && vcpu.Counter(c).Value != known.PinnedModelValue[c])
+            {
+                // SW_INCR or a CHAIN overflow moved it: the kernel's value moved too, by the same
+                // steps from its own starting point, which may wrap where the model's does not.
+                known.State[c] = Knowledge.Advancing;
+            }
             var written = (written0 && c == writtenCounter)
                 || (c == Register.CycleCounter ? (resetByPmcr & 0x4) != 0 : (resetByPmcr & 0x2) != 0);
             if ((nearBefore & (1UL << c)) != 0 && (written || !live))
@@ -325,6 +363,10 @@ public static class KernelProjection
             {
                 known.State[c] = Knowledge.Advancing;
                 known.LastKnown[c] = vcpu.Counter(c).Value;
+            }
+            else if (live && known.State[c] == Knowledge.Pinned && step is not SetRegStep)
+            {
+                known.State[c] = Knowledge.Advancing; // from the kernel's value, kept in LastKnown
             }
             else if (live && known.State[c] == Knowledge.Unknown && known.Why[c] == RestoredWhileCountingReason && step is GuestStep)
             {
@@ -358,6 +400,7 @@ public static class KernelProjection
                 MayHaveFedChain(c, vcpu, known);
             }
         }
+        return liveMask;
     }
 
     /// <summary>The kernel may have set counter <paramref name="c"/>'s overflow bit (and fed its CHAIN neighbour) where the model never will.</summary>

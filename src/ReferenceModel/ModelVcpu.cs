@@ -40,6 +40,7 @@ public sealed class ModelVcpu
     // whether it is enabled). Without those deviations counting always follows the registers.
     private readonly ulong[] programmedType = new ulong[32];
     private ulong programmedOn;
+    private ulong everCounted;        // KD14: counters whose perf event counted since the last reset
     private ulong programmedAtEl0;    // KD15: the EL0 and kernel-mode (vEL1, or vEL2 in the hyp
     private ulong programmedAtKernel; // context) decisions each counter's perf event was made with
 
@@ -78,6 +79,7 @@ public sealed class ModelVcpu
         overflowSet = ResetPattern & ImplementedCounters();
         select = ResetPattern & 0x1F;
         Array.Clear(programmedOverflowAt64);
+        everCounted = 0; // 6.1 and 6.12 release the perf events on a reset
         pmcr = Profile.PmcrResetValue;
         if (!vm.Host.AArch32)
         {
@@ -131,6 +133,7 @@ public sealed class ModelVcpu
             }
             programmedType[i] = eventType[i];
             programmedOn = Enabled(i) ? programmedOn | Bit(i) : programmedOn & ~Bit(i);
+            everCounted |= programmedOn & Bit(i);
             if (!vm.Shows(MdcrChangeNotReprogrammed))
             {
                 continue;
@@ -276,10 +279,13 @@ public sealed class ModelVcpu
         {
             Reprogram(AllCounters); // V2: the restored state counts (7.2: KVM reloads the PMU)
         }
-        if (vm.Shows(CounterRestoreCounts) && hasRun && register.Kind is RegisterKind.Pmevcntr or RegisterKind.Pmccntr)
+        if (vm.Shows(CounterRestoreCounts) && hasRun && register.Kind is RegisterKind.Pmevcntr or RegisterKind.Pmccntr
+            && (everCounted & Bit(CounterIndexOf(register))) != 0)
         {
             // KD14 (6.1, 6.12): the restored counter's perf event counts its event from now on, even
-            // with PMCR.E or its PMCNTENSET bit clear, until the guest reprograms it.
+            // with PMCR.E or its PMCNTENSET bit clear, until the guest reprograms it. Only a counter
+            // whose perf event has counted since the run (the reset) does: a restore into one that
+            // never counted stays stopped (KD12's repro on 6.12: restored after the run, reads 0).
             var i = CounterIndexOf(register);
             programmedType[i] = eventType[i];
             programmedOn |= Bit(i);

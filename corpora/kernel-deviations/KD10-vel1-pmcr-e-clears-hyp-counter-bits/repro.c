@@ -430,7 +430,9 @@ void print_profile(const unsigned long long tk0[3], const unsigned long long tk1
  *       ("-" "-": no known deviation moves this result); <line> <text...>: the .pmu line, for
  *       people. An expectation is ok | undef | E<ERRNO> | 0x<v> (exact) | 0x<v>/0x<mask> (those
  *       bits only) | !0x<v> (a counter that counts the probe's own instructions: it advanced,
- *       so it differs from v; the C# projection, KernelProjection.cs, decides which form a step gets).
+ *       so it differs from v) | =<k> (a counter that has stopped since step k read it: the value
+ *       step k read, which needs a CHECK of step k; the C# projection, KernelProjection.cs, decides
+ *       which form a step gets).
  *
  * A scenario passes when every check has its intended value; it "shows KDn" when every check
  * has its intended or its deviated value and at least one only the deviated one; a host-log splat
@@ -499,12 +501,26 @@ void check_observe(const char *line)
 	}
 }
 
-/* Does the observed result meet the expectation? "-" never matches. */
+/* The result observed for step <step> of this scenario ("" when none was seen or it has no check). */
+static const char *observed_at(const char *step)
+{
+	for (int i = 0; i < nchecks; i++)
+		if (!strcmp(checks[i].step, step))
+			return checks[i].observed;
+	return "";
+}
+
+/* Does the observed result meet the expectation? "-" never matches. "=k": the value step k read
+ * (a counter that has stopped since keeps it). */
 static int meets(const char *want, const char *got)
 {
 	uint64_t v, m, o;
 	if (!got[0] || !strcmp(want, "-"))
 		return 0;
+	if (want[0] == '=') {
+		const char *then = observed_at(want + 1);
+		return then[0] && !parse_u64(then, &v) && !parse_u64(got, &o) && o == v;
+	}
 	if (want[0] == '!')
 		return !parse_u64(want + 1, &v) && !parse_u64(got, &o) && o != v;
 	const char *slash = strchr(want, '/');
@@ -524,6 +540,8 @@ static const char *describe(const char *want, char *buf, size_t len)
 	const char *slash = strchr(want, '/');
 	if (want[0] == '!')
 		snprintf(buf, len, "a value other than %s (it counts)", want + 1);
+	else if (want[0] == '=')
+		snprintf(buf, len, "%s, the value step %s read (it has stopped)", observed_at(want + 1), want + 1);
 	else if (slash)
 		snprintf(buf, len, "%.*s in the bits %s", (int)(slash - want), want, slash + 1);
 	else

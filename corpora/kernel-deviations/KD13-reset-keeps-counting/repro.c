@@ -85,7 +85,7 @@
  *   line 33, write pmcr 0x1: ok (C3 R1)
  *   line 34, write pmcr 0x0: ok (C3 R1)
  *   line 36, read pmccntr: !0x1de7ec7edbadc0de (R4)
- *   line 37, read pmevcntr0: 0xdbadc0de (R4) / KD13: !0xdbadc0de
+ *   line 37, read pmevcntr0: 0xdbadc0de (R4) / KD13: =20
  *   (0x<v>/0x<mask>: those bits only; !0x<v>: a counter that counts the reproducer's own
  *   instructions, so any value but v)
  *
@@ -458,7 +458,9 @@ void print_profile(const unsigned long long tk0[3], const unsigned long long tk1
  *       ("-" "-": no known deviation moves this result); <line> <text...>: the .pmu line, for
  *       people. An expectation is ok | undef | E<ERRNO> | 0x<v> (exact) | 0x<v>/0x<mask> (those
  *       bits only) | !0x<v> (a counter that counts the probe's own instructions: it advanced,
- *       so it differs from v; the C# projection, KernelProjection.cs, decides which form a step gets).
+ *       so it differs from v) | =<k> (a counter that has stopped since step k read it: the value
+ *       step k read, which needs a CHECK of step k; the C# projection, KernelProjection.cs, decides
+ *       which form a step gets).
  *
  * A scenario passes when every check has its intended value; it "shows KDn" when every check
  * has its intended or its deviated value and at least one only the deviated one; a host-log splat
@@ -527,12 +529,26 @@ void check_observe(const char *line)
 	}
 }
 
-/* Does the observed result meet the expectation? "-" never matches. */
+/* The result observed for step <step> of this scenario ("" when none was seen or it has no check). */
+static const char *observed_at(const char *step)
+{
+	for (int i = 0; i < nchecks; i++)
+		if (!strcmp(checks[i].step, step))
+			return checks[i].observed;
+	return "";
+}
+
+/* Does the observed result meet the expectation? "-" never matches. "=k": the value step k read
+ * (a counter that has stopped since keeps it). */
 static int meets(const char *want, const char *got)
 {
 	uint64_t v, m, o;
 	if (!got[0] || !strcmp(want, "-"))
 		return 0;
+	if (want[0] == '=') {
+		const char *then = observed_at(want + 1);
+		return then[0] && !parse_u64(then, &v) && !parse_u64(got, &o) && o == v;
+	}
 	if (want[0] == '!')
 		return !parse_u64(want + 1, &v) && !parse_u64(got, &o) && o != v;
 	const char *slash = strchr(want, '/');
@@ -552,6 +568,8 @@ static const char *describe(const char *want, char *buf, size_t len)
 	const char *slash = strchr(want, '/');
 	if (want[0] == '!')
 		snprintf(buf, len, "a value other than %s (it counts)", want + 1);
+	else if (want[0] == '=')
+		snprintf(buf, len, "%s, the value step %s read (it has stopped)", observed_at(want + 1), want + 1);
 	else if (slash)
 		snprintf(buf, len, "%.*s in the bits %s", (int)(slash - want), want, slash + 1);
 	else
@@ -2417,6 +2435,6 @@ const char repro_batch[] =
 	"CHECK 21 ok - - 33 write pmcr 0x1\n"
 	"CHECK 22 ok - - 34 write pmcr 0x0\n"
 	"CHECK 24 !0x1de7ec7edbadc0de - - 36 read pmccntr\n"
-	"CHECK 25 0xdbadc0de !0xdbadc0de KD13 37 read pmevcntr0\n"
+	"CHECK 25 0xdbadc0de =20 KD13 37 read pmevcntr0\n"
 	"END\n"
 	;
