@@ -1,3 +1,4 @@
+using PmuConformance.Checking.Checks;
 using PmuConformance.Fuzz.Engine;
 using PmuConformance.ReferenceModel;
 using PmuConformance.Scenarios;
@@ -6,12 +7,16 @@ namespace PmuConformance.Fuzz.Pmu;
 
 /// <summary>
 /// The differential target: bytes → a valid 7.2 scenario (<see cref="ScenarioDecoder"/>) → the
-/// model's and the target's transcripts; a difference is thrown as a <see cref="DivergenceException"/>.
+/// model's and the target's transcripts, judged as <c>pmuconf check</c> judges them
+/// (<see cref="DifferentialCheck.Judge"/>); a disagreement is thrown as a <see cref="DivergenceException"/>.
 /// Every other exception (the generator, the model or the target failing) is a finding as well.
 /// </summary>
 public sealed class DifferentialTarget(ITarget against)
 {
+    private static readonly IReadOnlySet<string> NoLabels = new HashSet<string>();
+
     private readonly ModelTarget model = new();
+    private readonly DifferentialCheck check = new(against);
 
     public ITarget Against => against;
 
@@ -33,10 +38,10 @@ public sealed class DifferentialTarget(ITarget against)
             throw new InvalidOperationException($"the generator produced a scenario the model refuses: {invalid.Message}");
         }
         var actual = against.Execute(scenario);
-        var first = expected.FirstDifference(actual);
-        if (first >= 0)
+        // No coverage labels: the fuzzer measures coverage by its own instrumentation.
+        if (check.Judge(scenario, expected, actual, NoLabels).Disagreement is { } disagreement)
         {
-            throw new DivergenceException(scenario, first, expected, actual, against.Name);
+            throw new DivergenceException(scenario, disagreement.StepIndex, expected, actual, against.Name);
         }
     }
 

@@ -22,8 +22,8 @@ public sealed class ScenarioDecoder(GeneratorOptions options, int size = Scenari
 
     public GeneratorOptions Options => options;
 
-    /// <summary>Decoder for scenarios that the model and <paramref name="target"/> both run (profile 7.2).</summary>
-    public static ScenarioDecoder For(ITarget target) => new(GeneratorOptions.For(target, KernelProfile.V7_2));
+    /// <summary>Decoder for the scenarios <c>pmuconf check</c> generates for <paramref name="target"/> (profile 7.2 set-ups it runs).</summary>
+    public static ScenarioDecoder For(ITarget target) => new(GeneratorOptions.For(target));
 
     public Scenario Decode(ReadOnlySpan<byte> input) => DecodeWithModelTranscript(input).Scenario;
 

@@ -40,7 +40,7 @@ public sealed class HostLogTests
     public void A_splat_fails_a_scenario_the_model_agrees_with()
     {
         var scenario = ScenarioParser.Parse("init -> ok\nrun -> ok\n", "<h1>");
-        var agreeing = new ProjectedComparison([], [], Checked: 2);
+        var agreeing = new ComparisonResult([], [], Checked: 2);
         var (results, _) = ProbeOutput.Parse(Lines);
 
         var verdict = HostLog.Verdict(scenario, agreeing, results["s0"].Splat, DeviationSet.None);
@@ -58,7 +58,7 @@ public sealed class HostLogTests
     {
         var scenario = ScenarioParser.Parse("init -> ok\n", "<h1>");
         var earlier = new Mismatch("<h1>", 1, 0, "ok", "EINVAL on kernel");
-        var verdict = HostLog.Verdict(scenario, new ProjectedComparison([earlier], [], 1), ["BUG: sleeping function called from invalid context"], DeviationSet.None);
+        var verdict = HostLog.Verdict(scenario, new ComparisonResult([earlier], [], 1), ["BUG: sleeping function called from invalid context"], DeviationSet.None);
         verdict.Mismatches.Count.ShouldBe(2);
         verdict.Mismatches[0].ShouldBe(earlier);
     }
@@ -67,7 +67,7 @@ public sealed class HostLogTests
     public void Without_a_splat_the_verdict_is_the_projections()
     {
         var scenario = ScenarioParser.Parse("init -> ok\n", "<h1>");
-        var comparison = new ProjectedComparison([], [], 1);
+        var comparison = new ComparisonResult([], [], 1);
         HostLog.Verdict(scenario, comparison, [], DeviationSet.None).ShouldBeSameAs(comparison);
     }
 
@@ -76,7 +76,7 @@ public sealed class HostLogTests
     {
         var scenario = ScenarioParser.Parse("init -> ok\n", "<h1>");
         var splat = Enumerable.Range(0, 20).Select(i => $"line{i:00}").ToList();
-        var actual = HostLog.Verdict(scenario, new ProjectedComparison([], [], 1), splat, DeviationSet.None).Mismatches.Single().Actual;
+        var actual = HostLog.Verdict(scenario, new ComparisonResult([], [], 1), splat, DeviationSet.None).Mismatches.Single().Actual;
         actual.ShouldContain($"line{HostLog.ShownLines - 1:00}");
         actual.ShouldNotContain($"line{HostLog.ShownLines:00}");
     }
@@ -88,12 +88,12 @@ public sealed class HostLogTests
         var scenario = ScenarioParser.Parse("profile 6.12\nset-pmuver none -> ok\ninit -> ok\nrun -> ok\nwrite pmevtyper0 0x11\n", "<kd9>");
         string[] splat = ["WARNING: CPU: 0 PID: 122 at arch/arm64/kvm/pmu-emul.c:49 kvm_pmu_evtyper_mask+0xac/0xc0"];
         var expected = DeviationLedger.ForKernel("debian-6.12");
-        var verdict = HostLog.Verdict(scenario, new ProjectedComparison([], [], 3), splat, expected);
+        var verdict = HostLog.Verdict(scenario, new ComparisonResult([], [], 3), splat, expected);
         verdict.Mismatches.ShouldBeEmpty();
         verdict.Shows.Contains("KD9").ShouldBeTrue();
 
         // The same splat on a kernel the ledger does not list it for fails, and so does another splat.
-        HostLog.Verdict(scenario, new ProjectedComparison([], [], 3), splat, DeviationLedger.ForKernel("debian-6.1")).Mismatches.ShouldNotBeEmpty();
-        HostLog.Verdict(scenario, new ProjectedComparison([], [], 3), ["BUG: unable to handle page fault"], expected).Mismatches.ShouldNotBeEmpty();
+        HostLog.Verdict(scenario, new ComparisonResult([], [], 3), splat, DeviationLedger.ForKernel("debian-6.1")).Mismatches.ShouldNotBeEmpty();
+        HostLog.Verdict(scenario, new ComparisonResult([], [], 3), ["BUG: unable to handle page fault"], expected).Mismatches.ShouldNotBeEmpty();
     }
 }

@@ -42,7 +42,7 @@ public sealed class ShardTests
     {
         static KernelReport Report(string source, int scenarios, params Mismatch[] mismatches) => new(
             "kernel:debian-7.2", source, scenarios, NotRunnable: 1, CheckedLines: 10 * scenarios, UncheckedLines: 2,
-            mismatches, Problems: [], Findings: [], Boots: [new BootStatistics("qemu-max", scenarios, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))]);
+            mismatches, Problems: [], Findings: [], Boots: [new BatchStatistics("qemu-max", scenarios, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))]);
         var one = Path.GetTempFileName();
         var two = Path.GetTempFileName();
         try

@@ -9,11 +9,12 @@ using PmuConformance.SystemUnderTest;
 namespace PmuConformance.Cli;
 
 /// <summary>
-/// <c>pmuconf check</c>: the differential property engine from the command line. Generates 7.2
-/// scenarios, runs them on the model and the target, and on the first difference prints and writes
-/// the shrunk repro (findings/). Progress goes to stderr about once a second. With <c>--defects</c>
-/// it runs the same check against every known defect variant (<see cref="DefectCatalog"/>) and
-/// prints which ones it caught.
+/// <c>pmuconf check</c>: the differential property engine from the command line. Generates
+/// scenarios for the target (profile 7.2; a kernel's own profile on the QEMU presets), runs them on
+/// the model and the target, judges them as the target is judged (<see cref="ITarget.Comparison"/>),
+/// and on the first difference prints and writes the shrunk repro (findings/). Progress goes to
+/// stderr about once a second. With <c>--defects</c> it runs the same check against every known
+/// defect variant (<see cref="DefectCatalog"/>) and prints which ones it caught.
 /// </summary>
 public static class CheckCommand
 {
@@ -52,7 +53,8 @@ public static class CheckCommand
             Description = "Also write the result as JUnit XML to this file (one test case for the property; with --defects one per defect)",
         };
         var command = new Command("check",
-            "Compare the model and a target on generated scenarios (differential property).\n"
+            "Compare the model and a target on generated scenarios (differential property), as the target is judged\n"
+            + "(exactly, or a kernel through its projection); a kernel gets them in batches, one boot per preset and batch.\n"
             + "Exit codes: 0 no divergence, 1 divergence found (repro and replay command printed, then written to findings/),\n"
             + "2 usage error or a target that could not run, 4 nothing checked (kernel: no generated scenario was runnable),\n"
             + "130 interrupted (SIGINT/SIGTERM: the seed and a command for the same cases are printed).\n"
@@ -96,9 +98,16 @@ public static class CheckCommand
             return Usage(error, problem!);
         }
         settings = settings with { Shard = shard };
-        if (Targets.Resolve(targetName, out var unknown) is not { } target)
+        // A kernel says before each boot what it boots, so that a minute of booting is not a minute of silence.
+        if (Targets.Resolve(targetName, out var unknown, progress: message => error.WriteLine(message)) is not { } target)
         {
             return Usage(error, unknown!);
+        }
+        var check = new DifferentialCheck(target);
+        if (settings.Replay is not null && check.BatchSize > 1)
+        {
+            return Usage(error, $"--seed: {target.Name} runs its cases in batches, which are numbered, not replayed by token: "
+                + "repeat a case with its master seed and --cases (the failure report prints the command)");
         }
         var junit = new JUnitReport($"pmuconf check --target {target.Name}");
         using var interrupt = new Interruption();
@@ -106,18 +115,26 @@ public static class CheckCommand
         error.WriteLine(settings.Replay is { } token
             ? $"pmuconf check: target {target.Name}, replaying {token}"
             : $"pmuconf check: target {target.Name}, seed {Numbers.Hex(settings.Seed)}");
+        var profile = check.Generator.Profiles[0];
+        if (target.WhyNotRunnable(Setup.Default with { Profile = profile }) is { } reason)
+        {
+            return Usage(error, $"target {target.Name} cannot run profile {KernelProfiles.Name(profile)} scenarios: {reason}");
+        }
         int code;
-        if (target is KernelTarget kernel)
+        try
         {
-            code = RunKernel(kernel, cases, settings, results, interrupt, junit, output, error);
+            code = RunCheck(check, settings with { Cancellation = interrupt.Token }, printCoverage, results, junit, output, error);
         }
-        else if (target.WhyNotRunnable(Setup.Default) is { } reason)
+        catch (TargetFailureException) when (interrupt.Signal is not null)
         {
-            return Usage(error, $"target {target.Name} cannot run profile 7.2 scenarios: {reason}");
+            code = ExitCodes.Interrupted; // the signal stopped QEMU in the middle of a boot
         }
-        else
+        catch (TargetFailureException e)
         {
-            code = RunDifferential(target, settings with { Cancellation = interrupt.Token }, printCoverage, junit, output);
+            // The target could not run at all (a kernel that does not boot): one error, never a finding.
+            error.WriteLine($"pmuconf check: target {target.Name} could not run: {e.Message}");
+            junit.Add(new JUnitCase($"differential {target.Name}", "check", JUnitOutcome.Error, 0, e.Message, null));
+            code = ExitCodes.Error;
         }
         if (interrupt.Signal is { } signal)
         {
@@ -143,63 +160,70 @@ public static class CheckCommand
         return $"seed {Numbers.Hex(settings.Seed)}; repeat with pmuconf check --target {target.Name} --seed {Numbers.Hex(settings.Seed)}{budget}";
     }
 
-    private static int RunDifferential(ITarget target, EngineSettings settings, bool printCoverage, JUnitReport junit, TextWriter output)
+    /// <summary>
+    /// The one path for every target: the engine runs the check (one case at a time, or in the
+    /// target's batches), the summary and a shrunk counterexample are printed, then the repro is
+    /// written. A target judged through a projection (a kernel) also gets the projection's report
+    /// (lines checked, not checkable by reason, known deviations shown, boots), which a sharded or
+    /// <c>--results</c> run writes to a results file that <c>pmuconf kernel --merge</c> reads.
+    /// </summary>
+    private static int RunCheck(DifferentialCheck check, EngineSettings settings, bool printCoverage, string? results, JUnitReport junit,
+        TextWriter output, TextWriter error)
     {
+        var target = check.Target;
+        var batchesBefore = target.Batches.Count;
         // The engine does not write the repro: it is printed first, then written, so a full disk loses nothing.
-        var result = PropertyEngine.Run(new DifferentialCheck(target), settings with { FindingsDirectory = null });
+        var result = PropertyEngine.Run(check, settings with { FindingsDirectory = null });
         output.WriteLine(result.Summary());
         if (printCoverage)
         {
             output.Write(result.Coverage.Format());
         }
         var name = $"differential {target.Name}";
-        if (result.Counterexample is not { } counterexample)
+        string? writtenTo = null;
+        if (result.Counterexample is { } counterexample)
+        {
+            output.Write(counterexample.Report());
+            output.Flush();
+            if (settings.FindingsDirectory is { } directory)
+            {
+                writtenTo = Findings.TryWrite(directory, result.Check, counterexample.Text, out var problem);
+                output.WriteLine(writtenTo is not null
+                    ? $"written to {writtenTo}"
+                    : $"NOT written: {problem}; the scenario above is the repro (replay: {counterexample.ReplayCommand})");
+            }
+            junit.Add(new JUnitCase(name, "check", JUnitOutcome.Failed, result.Elapsed.TotalSeconds,
+                $"{counterexample.Explanation}: expected {counterexample.Expected}, got {counterexample.Actual}; replay: {counterexample.ReplayCommand}",
+                counterexample.Text));
+        }
+        else
         {
             junit.Add(new JUnitCase(name, "check", result.Interrupted ? JUnitOutcome.Skipped : JUnitOutcome.Passed,
                 result.Elapsed.TotalSeconds, result.Interrupted ? "interrupted" : null, result.Summary()));
-            return ExitCodes.Ok;
         }
-        output.Write(counterexample.Report());
-        output.Flush();
-        if (settings.FindingsDirectory is { } directory)
+        if (!target.Comparison.IsExact)
         {
-            output.WriteLine(Findings.TryWrite(directory, result.Check, counterexample.Text, out var problem) is { } path
-                ? $"written to {path}"
-                : $"NOT written: {problem}; the scenario above is the repro (replay: {counterexample.ReplayCommand})");
+            var source = KernelCampaign.GeneratedSource(settings.Cases ?? result.Cases, settings.Seed, check.Generator.Hosts, nestedOnly: false, settings.Shard);
+            var report = KernelReport.Of(target.Name, source, (int)result.Cases, result.Tally, problems: [],
+                findings: writtenTo is not null ? [writtenTo] : [], [.. target.Batches.Skip(batchesBefore)]);
+            KernelCommand.Print(report, output);
+            var resultsPath = results ?? (settings.Shard.IsAll ? null : KernelResults.DefaultPath(settings.Shard));
+            if (resultsPath is not null)
+            {
+                KernelResults.Save(resultsPath, settings.Shard, [report]);
+                error.WriteLine($"results of shard {settings.Shard}: {resultsPath} (merge with: pmuconf kernel --merge FILES...)");
+            }
         }
-        junit.Add(new JUnitCase(name, "check", JUnitOutcome.Failed, result.Elapsed.TotalSeconds,
-            $"{counterexample.Explanation}: expected {counterexample.Expected}, got {counterexample.Actual}; replay: {counterexample.ReplayCommand}",
-            counterexample.Text));
-        return ExitCodes.Mismatch;
-    }
-
-    private static int RunKernel(KernelTarget kernel, long? cases, EngineSettings settings, string? results, Interruption interrupt, JUnitReport junit,
-        TextWriter output, TextWriter error)
-    {
-        var shard = settings.Shard;
-        // A kernel runs a batch per boot, not one scenario per call: generated scenarios go in one batch.
-        // On SIGINT/SIGTERM the interruption stops QEMU, so the boot ends at once.
-        kernel.Progress = message => error.WriteLine(message);
-        var count = (int)(cases ?? KernelCommand.DefaultGenerated);
-        var report = KernelCampaign.Generated(kernel, count, settings.Replay?.Seed ?? settings.Seed, KernelCommand.Presets, shard: shard);
-        if (interrupt.Signal is not null)
+        if (result.Counterexample is not null)
         {
-            return ExitCodes.Interrupted; // QEMU was stopped: the report only says the boot did not finish
+            return ExitCodes.Mismatch;
         }
-        var resultsPath = results ?? (shard.IsAll ? null : KernelResults.DefaultPath(shard));
-        if (resultsPath is not null)
+        if (!result.Interrupted && result.Tally.NotRunnable == result.Cases)
         {
-            KernelResults.Save(resultsPath, shard, [report]);
-            error.WriteLine($"results of shard {shard}: {resultsPath} (merge with: pmuconf kernel --merge FILES...)");
-        }
-        junit.Add(KernelCommand.JUnitCase(report));
-        var code = KernelCommand.Print(report, output);
-        if (code == ExitCodes.Ok && report.Scenarios == report.NotRunnable)
-        {
-            output.WriteLine($"nothing was checked: no generated scenario was runnable on {kernel.Name} (exit code {ExitCodes.NothingChecked})");
+            output.WriteLine($"nothing was checked: no generated scenario was runnable on {target.Name} (exit code {ExitCodes.NothingChecked})");
             return ExitCodes.NothingChecked;
         }
-        return code;
+        return ExitCodes.Ok;
     }
 
     /// <summary>The engine settings of the options, or null with the usage error.</summary>

@@ -67,7 +67,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error, Action<str
         {
             return UsageError(unknownTarget!);
         }
-        if ((options.Bless || options.BlessAll) && target is IProjectingTarget)
+        if ((options.Bless || options.BlessAll) && !target.Comparison.IsExact)
         {
             return UsageError($"--bless needs a target with exact values (model, emulator); {target.Name} is compared through a projection");
         }
@@ -260,9 +260,15 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error, Action<str
             Say($"{file.Path}: target {target.Name} crashed: {result.Crash}");
             return Verdict.Failed;
         }
-        if (target is IProjectingTarget projecting && execution.Error is null)
+        if (execution.Status == ExecutionStatus.NotRunnable)
         {
-            return ReportProjected(file, projecting, execution, options);
+            // Found out only by running it (the kernel's probe refused it): as a file skipped up front.
+            Say($"{file.Path}: skipped by target {target.Name}: {execution.NotRunnableReason}");
+            return Verdict.Skipped;
+        }
+        if (!target.Comparison.IsExact && execution.Error is null)
+        {
+            return ReportProjected(file, target, execution, options);
         }
         var blessing = (options.Bless || options.BlessAll) && execution.Error is null;
         if (!blessing && Placeholders.Lines(file.Text) is { Count: > 0 } unfilled)
@@ -274,7 +280,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error, Action<str
             }
             return Verdict.Error;
         }
-        var mismatches = ExpectationCheck.Mismatches(scenario, execution);
+        var mismatches = target.Comparison.AgainstExpectations(scenario, execution).Mismatches;
         if (!blessing)
         {
             foreach (var mismatch in mismatches)
@@ -319,18 +325,19 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error, Action<str
     }
 
     /// <summary>
-    /// A target seen through a projection (a real kernel) is checked twice: against the reference
-    /// model (intended behaviour plus the known deviations expected of it, which says which
-    /// deviations it showed), and against the file's own <c>-&gt;</c> expectations through the same
-    /// projection. Expectations the kernel contradicts fail the file unless the kernel agrees with
-    /// the intended behaviour where the file expects a known deviation (reported as "no longer shows");
-    /// lines the projection cannot check are listed.
+    /// A target seen through a projection (a real kernel) is checked twice by its comparison:
+    /// against the reference model (intended behaviour plus the known deviations expected of it,
+    /// which says which deviations it showed), and against the file's own <c>-&gt;</c> expectations
+    /// through the same projection. Expectations the kernel contradicts fail the file unless the
+    /// kernel agrees with the intended behaviour where the file expects a known deviation (reported
+    /// as "no longer shows"); lines the projection cannot check are listed.
     /// </summary>
-    private Verdict ReportProjected(LoadedFile file, IProjectingTarget target, Execution execution, ReplayOptions options)
+    private Verdict ReportProjected(LoadedFile file, ITarget target, Execution execution, ReplayOptions options)
     {
         var scenario = file.Scenario!;
-        var judged = target.Compare(scenario, execution);
-        var againstFile = target.CompareWithExpectations(scenario, execution);
+        var model = new ModelTarget().Execute(scenario);
+        var judged = target.Comparison.AgainstModel(scenario, model, execution);
+        var againstFile = target.Comparison.AgainstExpectations(scenario, execution);
         foreach (var mismatch in judged.Mismatches)
         {
             Say($"{mismatch} (no known deviation explains it)");
@@ -345,7 +352,7 @@ public sealed class ReplayRunner(TextWriter output, TextWriter error, Action<str
                 ? $"{mismatch} (the file's expectation; explained by known deviations: shows {Show(judged.Shows)}, no longer shows {Show(judged.NoLongerShows)})"
                 : $"{mismatch} (the file's expectation)");
         }
-        var modelMismatches = ExpectationCheck.Mismatches(scenario, new ModelTarget().Execute(scenario));
+        var modelMismatches = ExpectationCheck.Mismatches(scenario, model);
         foreach (var mismatch in modelMismatches)
         {
             Say($"{mismatch} (the reference model does not reproduce the file: fix the file or the model)");

@@ -26,11 +26,12 @@ public static class Targets
         [.. All.Select(t => t.Name), .. KernelImage.DebianNames.Select(k => KernelTarget.Prefix + k), KernelTarget.Prefix + "<path to an arm64 Image>"];
 
     /// <summary>The target of that name, or null with a message when there is none.</summary>
-    public static ITarget? Resolve(string name, out string? error)
+    /// <param name="progress">Where a target with a long start-up (a kernel boot) says what it is doing.</param>
+    public static ITarget? Resolve(string name, out string? error, Action<string>? progress = null)
     {
         if (name.StartsWith(KernelTarget.Prefix, StringComparison.Ordinal))
         {
-            return KernelTarget.Resolve(name, out error);
+            return KernelTarget.Resolve(name, out error, progress);
         }
         foreach (var (known, create) in All)
         {

@@ -13,12 +13,12 @@ namespace PmuConformance.KernelOracle;
 /// </summary>
 public static class DeviationJudge
 {
-    public static ProjectedComparison Judge(Scenario scenario, Execution kernel, DeviationSet expected, string targetName)
+    public static ComparisonResult Judge(Scenario scenario, Execution kernel, DeviationSet expected, string targetName)
     {
         var intent = scenario with { Setup = scenario.Setup with { Deviations = DeviationSet.None } };
         var predicted = expected.Union(scenario.Setup.Deviations);
 
-        ProjectedComparison Compare(DeviationSet deviations) =>
+        ComparisonResult Compare(DeviationSet deviations) =>
             KernelProjection.Compare(WithDeviations(intent, deviations), kernel, targetName);
 
         foreach (var choice in Choices(predicted))

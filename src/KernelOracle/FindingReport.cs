@@ -21,7 +21,7 @@ public sealed record ReportLine(ProbeCheck Check, Outcome? Observed)
 /// </summary>
 public sealed class FindingReport
 {
-    private FindingReport(string scenarioFile, string scenarioText, KernelTarget target, ProjectedComparison comparison,
+    private FindingReport(string scenarioFile, string scenarioText, KernelTarget target, ComparisonResult comparison,
         IReadOnlyList<ReportLine> lines, IReadOnlyList<string> splat, string repro, string commandLine)
     {
         ScenarioFile = scenarioFile;
@@ -40,7 +40,7 @@ public sealed class FindingReport
 
     public KernelTarget Target { get; }
 
-    public ProjectedComparison Comparison { get; }
+    public ComparisonResult Comparison { get; }
 
     public IReadOnlyList<ReportLine> Lines { get; }
 

@@ -18,7 +18,7 @@ public static class HostLog
     /// logged a splat, unless the splat is a known deviation (the ledger's <c>splat</c> words)
     /// expected of this kernel or named by the scenario: then the scenario "shows" it.
     /// </summary>
-    public static ProjectedComparison Verdict(Scenario scenario, ProjectedComparison comparison, IReadOnlyList<string> splat, DeviationSet expected)
+    public static ComparisonResult Verdict(Scenario scenario, ComparisonResult comparison, IReadOnlyList<string> splat, DeviationSet expected)
     {
         if (splat.Count == 0)
         {

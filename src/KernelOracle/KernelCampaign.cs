@@ -1,4 +1,3 @@
-using PmuConformance.Checking.Choices;
 using PmuConformance.Checking.Engine;
 using PmuConformance.Checking.Generation;
 using PmuConformance.Scenarios;
@@ -16,9 +15,19 @@ public sealed record KernelReport(
     IReadOnlyList<Mismatch> Mismatches,
     IReadOnlyList<string> Problems,
     IReadOnlyList<string> Findings,
-    IReadOnlyList<BootStatistics> Boots)
+    IReadOnlyList<BatchStatistics> Boots)
 {
     public bool Agrees => Mismatches.Count == 0 && Problems.Count == 0;
+
+    /// <summary>The report of <paramref name="scenarios"/> scenarios whose comparisons <paramref name="tally"/> summed.</summary>
+    public static KernelReport Of(string kernel, string source, int scenarios, ComparisonTally tally, IReadOnlyList<string> problems,
+        IReadOnlyList<string> findings, IReadOnlyList<BatchStatistics> boots) =>
+        new(kernel, source, scenarios, (int)tally.NotRunnable, (int)tally.CheckedSteps, (int)tally.UncheckedSteps, [.. tally.Mismatches], problems, findings, boots)
+        {
+            Shown = new Dictionary<string, int>(tally.Shown),
+            NoLongerShown = new Dictionary<string, int>(tally.NoLongerShown),
+            UncheckedByReason = new Dictionary<string, int>(tally.UncheckedByReason),
+        };
 
     /// <summary>The not checkable lines by reason.</summary>
     public IReadOnlyDictionary<string, int> UncheckedByReason { get; init; } = new Dictionary<string, int>();
@@ -57,40 +66,34 @@ public static class KernelCampaign
     {
         var part = shard ?? Shard.All;
         var scenarios = GenerateScenarios(target, count, seed, hosts, nestedOnly, part);
-        var presets = string.Join("+", hosts.Select(h => h.PresetName ?? "custom"));
-        return Run(target, scenarios, KernelResults.WithShard($"{count} generated{(nestedOnly ? " nested" : "")} on {presets} (seed {Numbers.Hex(seed)})", part));
+        return Run(target, scenarios, GeneratedSource(count, seed, hosts, nestedOnly, part));
     }
 
-    /// <summary>The scenarios <see cref="Generated"/> runs (a bundle carries the same ones).</summary>
+    /// <summary>
+    /// How a report names <paramref name="count"/> generated scenarios (<c>300 generated on qemu-max (seed 0x1)</c>,
+    /// with the shard): the results of a sharded run merge by it.
+    /// </summary>
+    public static string GeneratedSource(long count, ulong seed, IReadOnlyList<HostSpec>? hosts, bool nestedOnly, Shard shard)
+    {
+        var presets = hosts is null ? "any host" : string.Join("+", hosts.Select(h => h.PresetName ?? "custom"));
+        return KernelResults.WithShard($"{count} generated{(nestedOnly ? " nested" : "")} on {presets} (seed {Numbers.Hex(seed)})", shard);
+    }
+
+    /// <summary>
+    /// The scenarios <see cref="Generated"/> runs (a bundle carries the same ones): the numbered
+    /// cases 0 to count - 1 of the seed (<see cref="NumberedCases"/>) that the shard takes, as
+    /// <c>pmuconf check --target kernel:K</c> draws them.
+    /// </summary>
     public static IReadOnlyList<Scenario> GenerateScenarios(KernelTarget target, int count, ulong seed, IReadOnlyList<HostSpec> hosts, bool nestedOnly = false, Shard? shard = null)
     {
         var part = shard ?? Shard.All;
-        var options = new GeneratorOptions
-        {
-            Profiles = [target.Kernel.Profile],
-            MaxSteps = 40,
-            Hosts = hosts,
-            NestedOnly = nestedOnly,
-            VmmStepsInNested = false, // open on 7.2: docs/open-findings.md
-            Runnable = setup => (!nestedOnly || setup.Vm.Nested) && target.WhyNotRunnable(setup) is null,
-        };
-        var scenarios = new List<Scenario>(count);
-        for (var i = 0; i < count; i++)
-        {
-            if (!part.Takes(i))
-            {
-                continue;
-            }
-            var caseSeed = seed + (ulong)i;
-            var generated = ScenarioGenerator.Generate(new RandomChoices(caseSeed), options, size: 100);
-            scenarios.Add(ProbeBatch.LowerEvents(generated) with { Source = $"<generated seed {Numbers.Hex(caseSeed)}>" });
-        }
-        return scenarios;
+        var options = target.GeneratorOptionsFor(hosts, nestedOnly);
+        return [.. Enumerable.Range(0, count).Where(i => part.Takes(i)).Select(i => NumberedCases.Case(options, seed, i))];
     }
 
     private static KernelReport Run(KernelTarget target, IReadOnlyList<Scenario> scenarios, string source)
     {
-        var bootsBefore = target.Boots.Count;
+        var bootsBefore = target.Batches.Count;
         IReadOnlyList<Execution> executions;
         try
         {
@@ -100,15 +103,11 @@ public static class KernelCampaign
         {
             // The kernel did not boot: one problem for the whole source, not one per scenario.
             return new KernelReport(target.Name, source, scenarios.Count, 0, 0, 0, [], [e.Message], [],
-                target.Boots.Skip(bootsBefore).ToList());
+                target.Batches.Skip(bootsBefore).ToList());
         }
-        int notRunnable = 0, checkedLines = 0, uncheckedLines = 0;
-        var mismatches = new List<Mismatch>();
+        var tally = new ComparisonTally();
         var problems = new List<string>();
         var findings = new List<string>();
-        var shown = new Dictionary<string, int>();
-        var noLongerShown = new Dictionary<string, int>();
-        var uncheckedByReason = new Dictionary<string, int>();
         for (var i = 0; i < scenarios.Count; i++)
         {
             var execution = executions[i];
@@ -117,52 +116,28 @@ public static class KernelCampaign
                 // H1 holds whether or not the scenario could be run to its end.
                 problems.Add($"{scenarios[i].Source}: the host kernel logged a splat (H1): {string.Join(" | ", splat.Take(HostLog.ShownLines))}");
             }
+            if (execution.Status == ExecutionStatus.NotRunnable)
+            {
+                tally.AddNotRunnable();
+                continue;
+            }
             if (execution.Error is { } error)
             {
-                if (error.Reason.StartsWith("not runnable here", StringComparison.Ordinal))
-                {
-                    notRunnable++;
-                }
-                else
-                {
-                    problems.Add(error.Message);
-                }
+                problems.Add(error.Message);
                 continue;
             }
             var comparison = target.Compare(scenarios[i], execution);
-            checkedLines += comparison.Checked;
-            uncheckedLines += comparison.Unchecked.Count;
-            Tally(shown, comparison.Shows);
-            foreach (var step in comparison.Unchecked)
+            tally.Add(comparison);
+            if (!comparison.Agrees)
             {
-                uncheckedByReason[step.Reason] = uncheckedByReason.GetValueOrDefault(step.Reason) + 1;
-            }
-            Tally(noLongerShown, comparison.NoLongerShows);
-            if (comparison.Mismatches.Count > 0)
-            {
-                mismatches.AddRange(comparison.Mismatches);
                 findings.Add(WriteFinding(target, scenarios[i], comparison));
             }
         }
-        return new KernelReport(target.Name, source, scenarios.Count, notRunnable, checkedLines, uncheckedLines,
-            mismatches, problems, findings, target.Boots.Skip(bootsBefore).ToList())
-        {
-            Shown = shown,
-            NoLongerShown = noLongerShown,
-            UncheckedByReason = uncheckedByReason,
-        };
-    }
-
-    private static void Tally(Dictionary<string, int> counts, DeviationSet deviations)
-    {
-        foreach (var id in deviations.Ids)
-        {
-            counts[id] = counts.GetValueOrDefault(id) + 1;
-        }
+        return KernelReport.Of(target.Name, source, scenarios.Count, tally, problems, findings, target.Batches.Skip(bootsBefore).ToList());
     }
 
     /// <summary>A disagreement as a .pmu file with the model's values, the kernel's in comments.</summary>
-    private static string WriteFinding(KernelTarget target, Scenario scenario, ProjectedComparison comparison)
+    private static string WriteFinding(KernelTarget target, Scenario scenario, ComparisonResult comparison)
     {
         var model = new PmuConformance.ReferenceModel.ModelTarget().Execute(scenario);
         var header = new List<string>

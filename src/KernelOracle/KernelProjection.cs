@@ -81,7 +81,7 @@ public static class KernelProjection
     /// <c>-&gt;</c> expectation is judged against it instead of the model's value (the model still
     /// tracks which counters the probe's own instructions can move).
     /// </summary>
-    public static ProjectedComparison Compare(Scenario scenario, Execution kernel, string targetName, bool fileExpectations = false) =>
+    public static ComparisonResult Compare(Scenario scenario, Execution kernel, string targetName, bool fileExpectations = false) =>
         Compare(scenario, kernel, targetName, fileExpectations, plan: null);
 
     /// <summary>
@@ -98,20 +98,20 @@ public static class KernelProjection
         return plan;
     }
 
-    private static ProjectedComparison Compare(Scenario scenario, Execution kernel, string targetName, bool fileExpectations, List<ProbeExpectation>? plan)
+    private static ComparisonResult Compare(Scenario scenario, Execution kernel, string targetName, bool fileExpectations, List<ProbeExpectation>? plan)
     {
         var mismatches = new List<Mismatch>();
         var notChecked = new List<UncheckedStep>();
         var checkedCount = 0;
         var model = new ModelVm(scenario.Setup, new RuleTrace());
-        var preconditions = new StepPreconditions(scenario.Setup);
+        var stepper = new GuardedVm(model, scenario.Setup);
         var knowledge = Enumerable.Range(0, scenario.Setup.Vm.Vcpus).Select(_ => new VcpuKnowledge()).ToArray();
         var margin = OverflowMargin + (4 * scenario.Steps.Select(s => s.Step).OfType<EventsStep>().Aggregate(0UL, (sum, e) => sum + e.Count));
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
             var scenarioStep = scenario.Steps[i];
             var step = scenarioStep.Step;
-            if (i >= kernel.Outcomes.Count || preconditions.WhyImpossible(step) is not null)
+            if (i >= kernel.Outcomes.Count || stepper.WhyImpossible(step) is not null)
             {
                 notChecked.Add(new UncheckedStep(i, scenarioStep.Line, i >= kernel.Outcomes.Count ? "the kernel did not reach this step" : "scenario error on the model"));
                 continue;
@@ -123,8 +123,7 @@ public static class KernelProjection
             var nearBefore = known.NearWrap;
             var pinnable = step is ReadStep && counterRead >= 0 && known.State[counterRead] is Knowledge.Advancing or Knowledge.Pinned;
             var probeEls = ProbeEls(step, vcpu);
-            var modelOutcome = model.Apply(step);
-            preconditions.Observe(step, modelOutcome);
+            var modelOutcome = stepper.Apply(step);
             var expected = fileExpectations && scenarioStep.Expected is { } written ? written : modelOutcome;
             var actual = kernel.Outcomes[i];
             if (step is ResetStep && modelOutcome.Kind == OutcomeKind.Ok)
@@ -196,7 +195,7 @@ public static class KernelProjection
                 }
             }
         }
-        return new ProjectedComparison(mismatches, notChecked, checkedCount);
+        return new ComparisonResult(mismatches, notChecked, checkedCount);
     }
 
     /// <param name="Check">The same judgement as a probe CHECK expectation (see <see cref="Expectations"/>).</param>

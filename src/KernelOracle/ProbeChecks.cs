@@ -51,16 +51,15 @@ public static class ProbeChecks
     public static IReadOnlyList<string>[] RulesPerStep(Scenario scenario)
     {
         var trace = new RuleTrace();
-        var vm = new ModelVm(scenario.Setup, trace);
-        var preconditions = new StepPreconditions(scenario.Setup);
+        var vm = new GuardedVm(new ModelVm(scenario.Setup, trace), scenario.Setup);
         var rules = new IReadOnlyList<string>[scenario.Steps.Count];
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
             var step = scenario.Steps[i].Step;
             trace.Clear();
-            if (preconditions.WhyImpossible(step) is null)
+            if (vm.WhyImpossible(step) is null)
             {
-                preconditions.Observe(step, vm.Apply(step));
+                vm.Apply(step);
             }
             rules[i] = [.. trace.Cited.Order(StringComparer.Ordinal)];
         }

@@ -13,6 +13,15 @@ public interface IScenarioCheck
     GeneratorOptions Generator { get; }
 
     CheckOutcome Check(Scenario scenario);
+
+    /// <summary>
+    /// How many scenarios the engine should hand <see cref="CheckAll"/> at once: 1 (the default)
+    /// checks one at a time, more when the target pays a start-up per batch (a kernel boot).
+    /// </summary>
+    int BatchSize => 1;
+
+    /// <summary>Checks several scenarios, one outcome each, in order; a check whose target batches runs them as one batch.</summary>
+    IReadOnlyList<CheckOutcome> CheckAll(IReadOnlyList<Scenario> scenarios) => scenarios.Select(Check).ToList();
 }
 
 /// <summary>
@@ -22,6 +31,15 @@ public interface IScenarioCheck
 public sealed record CheckOutcome(IReadOnlySet<string> Labels, Disagreement? Disagreement = null)
 {
     public bool Passed => Disagreement is null;
+
+    /// <summary>Why the target could not run the scenario here: nothing was checked, which is no failure either.</summary>
+    public string? NotRunnable { get; init; }
+
+    /// <summary>What the target's comparison found (steps checked, not checkable, deviations shown), when it ran.</summary>
+    public ComparisonResult? Comparison { get; init; }
+
+    /// <summary>A scenario the target could not run: no labels, since nothing of it was checked.</summary>
+    public static CheckOutcome NotRunnableHere(string reason) => new(new HashSet<string>()) { NotRunnable = reason };
 }
 
 /// <summary>

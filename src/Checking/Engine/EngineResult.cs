@@ -23,6 +23,9 @@ public sealed record EngineResult(
     /// <summary>The run was stopped by a signal before its budget was spent.</summary>
     public bool Interrupted { get; init; }
 
+    /// <summary>What the target's comparison found over the cases (not runnable here, steps checked, deviations shown).</summary>
+    public ComparisonTally Tally { get; init; } = new();
+
     public double CasesPerSecond => Elapsed.TotalSeconds > 0 ? Cases / Elapsed.TotalSeconds : 0;
 
     public double StepsPerCase => Cases > 0 ? (double)Steps / Cases : 0;

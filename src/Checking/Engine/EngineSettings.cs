@@ -34,6 +34,8 @@ public sealed record EngineSettings
     /// <summary>
     /// The command a report prints to replay one case exactly (null: <see cref="PropertyEngine"/>
     /// derives it from the check: <c>pmuconf check --target &lt;target&gt; --seed &lt;token&gt;</c>).
+    /// Not used for a batching target, whose cases have no token: the report names the master seed
+    /// and the case count instead.
     /// </summary>
     public Func<ReplayToken, string>? ReplayCommand { get; init; }
 

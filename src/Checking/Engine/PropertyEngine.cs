@@ -12,14 +12,27 @@ using PmuConformance.Scenarios;
 namespace PmuConformance.Checking.Engine;
 
 /// <summary>
-/// Runs a check over generated scenarios with FsCheck until the budget is spent or a case fails;
-/// a failing case is shrunk (by <see cref="ScenarioShrinker"/>, through FsCheck's shrink loop) and
-/// reported as a <see cref="Counterexample"/>. Used by the xunit properties and by <c>pmuconf check</c>.
+/// Runs a check over generated scenarios until the budget is spent or a case fails; a failing case
+/// is shrunk (by <see cref="ScenarioShrinker"/>) and reported as a <see cref="Counterexample"/>.
+/// Used by the xunit properties and by <c>pmuconf check</c> for every target.
 /// </summary>
+/// <remarks>
+/// A check that takes one scenario at a time (<see cref="IScenarioCheck.BatchSize"/> 1) runs under
+/// FsCheck, which generates, shrinks and gives each case a replay token. A check whose target runs
+/// batches (a kernel boots once per batch) runs <see cref="NumberedCases"/> a batch per call and
+/// shrinks a batch of candidates per round; its cases are named by their number, not by a token.
+/// Both count cases, coverage and the comparisons' findings in the same <see cref="RunCounters"/>.
+/// </remarks>
 public static class PropertyEngine
 {
     /// <summary>Shrinking stops trying new candidates after this long.</summary>
     private static readonly TimeSpan ShrinkBudget = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The same for a target that runs batches: a shrink round costs a start-up (a kernel boot,
+    /// several seconds), so a minute would stop a kernel's shrinking after a handful of rounds.
+    /// </summary>
+    private static readonly TimeSpan BatchedShrinkBudget = TimeSpan.FromMinutes(5);
 
     public static EngineResult Run(IScenarioCheck check, EngineSettings settings)
     {
@@ -27,29 +40,109 @@ public static class PropertyEngine
         {
             throw new ArgumentException("set a case limit, a duration or a replay token", nameof(settings));
         }
-        var run = new EngineRun(check, settings);
-        return run.Execute();
+        if (check.BatchSize > 1)
+        {
+            if (settings.Replay is not null)
+            {
+                throw new ArgumentException($"{check.Name} runs in batches: its cases are replayed by master seed and case count, not by a replay token", nameof(settings));
+            }
+            return new BatchedRun(check, settings).Execute();
+        }
+        return new OneAtATimeRun(check, settings).Execute();
     }
 
-    /// <summary>One engine run: the counters the property updates as FsCheck calls it.</summary>
-    private sealed class EngineRun(IScenarioCheck check, EngineSettings settings)
+    /// <summary>What one run has counted so far: cases, steps, coverage, the comparisons' tally, the first failure.</summary>
+    private sealed class RunCounters(IScenarioCheck check, EngineSettings settings, TimeSpan shrinkBudget)
     {
-        private readonly Stopwatch clock = new();
-        private readonly CoverageTable coverage = new();
-        private readonly ScenarioShrinker shrinker = new(new ScenarioValidity(check.Generator.Runnable));
-        private long cases;
-        private long steps;
-        private bool failed;
-        private long casesToFirstFailure;
-        private TimeSpan timeToFirstFailure;
         private TimeSpan lastProgress;
+
+        public Stopwatch Clock { get; } = new();
+
+        public CoverageTable Coverage { get; } = new();
+
+        public ComparisonTally Tally { get; } = new();
+
+        public long Cases { get; private set; }
+
+        public long Steps { get; private set; }
+
+        public bool Failed { get; private set; }
+
+        public long CasesToFirstFailure { get; private set; }
+
+        public TimeSpan TimeToFirstFailure { get; private set; }
+
+        /// <summary>Shrinking may try further candidates: within its budget and not interrupted.</summary>
+        public bool MayShrink => Clock.Elapsed - TimeToFirstFailure <= shrinkBudget && !settings.Cancellation.IsCancellationRequested;
+
+        /// <summary>Counts a generated case (never a shrink candidate); the first failing one is remembered.</summary>
+        public void Count(Scenario scenario, CheckOutcome outcome)
+        {
+            Cases++;
+            Steps += scenario.Steps.Count;
+            if (outcome.NotRunnable is null)
+            {
+                Coverage.Add(outcome.Labels);
+            }
+            Tally.Add(outcome);
+            if (!outcome.Passed && !Failed)
+            {
+                Failed = true;
+                CasesToFirstFailure = Cases;
+                TimeToFirstFailure = Clock.Elapsed;
+            }
+        }
+
+        /// <summary>Tells the progress callback the counts, about once a second.</summary>
+        public void ReportProgress()
+        {
+            if (settings.Progress is { } progress && Clock.Elapsed - lastProgress >= TimeSpan.FromSeconds(1))
+            {
+                lastProgress = Clock.Elapsed;
+                progress(new EngineProgress(check.Name, Cases, Clock.Elapsed, Failed ? 1 : 0));
+            }
+        }
+
+        public EngineResult Result(Counterexample? counterexample)
+        {
+            if (counterexample is not null && settings.FindingsDirectory is { } directory)
+            {
+                // A full disk must not lose the counterexample: the report carries the text either way.
+                counterexample = Findings.TryWrite(directory, check.Name, counterexample.Text, out var problem) is { } path
+                    ? counterexample with { FindingsPath = path }
+                    : counterexample with { FindingsError = problem };
+            }
+            return new EngineResult(check.Name, Cases, Steps, Clock.Elapsed, settings.Seed, Coverage, counterexample)
+            {
+                Replayed = settings.Replay,
+                Interrupted = settings.Cancellation.IsCancellationRequested,
+                Tally = Tally,
+            };
+        }
+
+        public Counterexample Describe(Scenario original, Scenario shrunk, Disagreement d, ReplayToken? token, int shrinks, string replayCommand)
+        {
+            var repro = ReproText.Build(check.Name, "the property engine", shrunk, d, replayCommand);
+            return new Counterexample(original, repro.Shown, repro.Text, repro.FirstDifferenceLine, d.Expected, d.Actual, d.Explanation, token,
+                CasesToFirstFailure, TimeToFirstFailure, shrinks)
+            {
+                ReplayCommand = replayCommand,
+            };
+        }
+    }
+
+    /// <summary>FsCheck drives: it generates each case, calls the property, and shrinks a failure through its own loop.</summary>
+    private sealed class OneAtATimeRun(IScenarioCheck check, EngineSettings settings)
+    {
+        private readonly RunCounters counters = new(check, settings, ShrinkBudget);
+        private readonly ScenarioShrinker shrinker = new(new ScenarioValidity(check.Generator.Runnable));
 
         public EngineResult Execute()
         {
             var arbitrary = ScenarioGen.Arbitrary(check.Generator, Shrink);
             var property = Prop.ForAll(arbitrary, (Func<Scenario, bool>)Evaluate);
             var runner = new CapturingRunner();
-            clock.Start();
+            counters.Clock.Start();
             var shard = settings.Shard;
             for (var round = (ulong)(shard.Index - 1); !BudgetSpent(); round += (ulong)shard.Count)
             {
@@ -63,18 +156,14 @@ public static class PropertyEngine
                     break;
                 }
             }
-            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, null)
-            {
-                Replayed = settings.Replay,
-                Interrupted = settings.Cancellation.IsCancellationRequested,
-            };
+            return counters.Result(null);
         }
 
         private bool BudgetSpent() =>
             settings.Cancellation.IsCancellationRequested
-            || (settings.Cases is { } limit && cases >= limit)
-            || (settings.Duration is { } duration && clock.Elapsed >= duration)
-            || (settings.Replay is not null && cases > 0);
+            || (settings.Cases is { } limit && counters.Cases >= limit)
+            || (settings.Duration is { } duration && counters.Clock.Elapsed >= duration)
+            || (settings.Replay is not null && counters.Cases > 0);
 
         private Config Configuration(ulong round, IRunner runner)
         {
@@ -90,7 +179,7 @@ public static class PropertyEngine
                 replay = new Replay(new Rnd(RoundSeed(settings.Seed, round)), FSharpOption<int>.None);
                 if (settings.Cases is { } limit)
                 {
-                    maxTest = (int)Math.Min(maxTest, limit - cases);
+                    maxTest = (int)Math.Min(maxTest, limit - counters.Cases);
                 }
             }
             return Config.Default
@@ -113,33 +202,20 @@ public static class PropertyEngine
         /// <summary>The property FsCheck calls, for generated cases and for shrink candidates alike.</summary>
         private bool Evaluate(Scenario scenario)
         {
-            if (!failed && settings.Cancellation.IsCancellationRequested)
+            if (!counters.Failed && settings.Cancellation.IsCancellationRequested)
             {
                 return true; // interrupted: FsCheck finishes its round, but nothing more is checked or counted
             }
             var outcome = SafeCheck.Run(check, scenario);
-            if (!failed)
+            if (!counters.Failed)
             {
-                cases++;
-                steps += scenario.Steps.Count;
-                coverage.Add(outcome.Labels);
-                if (!outcome.Passed)
-                {
-                    failed = true;
-                    casesToFirstFailure = cases;
-                    timeToFirstFailure = clock.Elapsed;
-                }
-                if (settings.Progress is { } progress && clock.Elapsed - lastProgress >= TimeSpan.FromSeconds(1))
-                {
-                    lastProgress = clock.Elapsed;
-                    progress(new EngineProgress(check.Name, cases, clock.Elapsed, failed ? 1 : 0));
-                }
+                counters.Count(scenario, outcome);
+                counters.ReportProgress();
             }
             return outcome.Passed;
         }
 
-        private IEnumerable<Scenario> Shrink(Scenario scenario) =>
-            clock.Elapsed - timeToFirstFailure > ShrinkBudget || settings.Cancellation.IsCancellationRequested ? [] : shrinker.Shrink(scenario);
+        private IEnumerable<Scenario> Shrink(Scenario scenario) => counters.MayShrink ? shrinker.Shrink(scenario) : [];
 
         private EngineResult Result(TestResult.Failed failure)
         {
@@ -148,29 +224,7 @@ public static class PropertyEngine
             var disagreement = SafeCheck.Run(check, shrunk).Disagreement
                 ?? throw new InvalidOperationException("the shrunk counterexample passes on a second run: the check is not deterministic");
             var token = new ReplayToken(failure.Item6.Seed, failure.Item6.Gamma, failure.Item7);
-            var counterexample = Describe(original, shrunk, disagreement, token, failure.Item1.NumberOfShrinks);
-            if (settings.FindingsDirectory is { } directory)
-            {
-                // A full disk must not lose the counterexample: the report carries the text either way.
-                counterexample = Findings.TryWrite(directory, check.Name, counterexample.Text, out var problem) is { } path
-                    ? counterexample with { FindingsPath = path }
-                    : counterexample with { FindingsError = problem };
-            }
-            return new EngineResult(check.Name, cases, steps, clock.Elapsed, settings.Seed, coverage, counterexample)
-            {
-                Replayed = settings.Replay,
-                Interrupted = settings.Cancellation.IsCancellationRequested,
-            };
-        }
-
-        private Counterexample Describe(Scenario original, Scenario shrunk, Disagreement d, ReplayToken token, int shrinks)
-        {
-            var repro = ReproText.Build(check.Name, "the property engine", shrunk, d, ReplayCommand(token));
-            return new Counterexample(original, repro.Shown, repro.Text, repro.FirstDifferenceLine, d.Expected, d.Actual, d.Explanation, token,
-                casesToFirstFailure, timeToFirstFailure, shrinks)
-            {
-                ReplayCommand = ReplayCommand(token),
-            };
+            return counters.Result(counters.Describe(original, shrunk, disagreement, token, failure.Item1.NumberOfShrinks, ReplayCommand(token)));
         }
 
         /// <summary>
@@ -183,6 +237,109 @@ public static class PropertyEngine
             ?? (check is DifferentialCheck differential
                 ? $"pmuconf check --target {differential.Target.Name} --seed {token}"
                 : $"EngineSettings.Replay = ReplayToken {token} in the {check.Name} property");
+    }
+
+    /// <summary>
+    /// The engine drives in batches, for a target that pays a start-up per batch (a kernel boot):
+    /// case number k of the master seed is <see cref="NumberedCases.Case"/> k, case numbers below
+    /// <see cref="EngineSettings.Cases"/> are the run's (a shard takes those with k mod n = i - 1,
+    /// as <c>pmuconf kernel --shard</c> splits its generated cases), and each call to
+    /// <see cref="IScenarioCheck.CheckAll"/> gets up to <see cref="IScenarioCheck.BatchSize"/> of
+    /// them. Every case of a batch is counted. The first failing one is shrunk as FsCheck would
+    /// (the first failing candidate, in the shrinker's order, replaces it, until none fails), the
+    /// candidates of a round going in batches too: for a kernel, one boot per round and preset.
+    /// </summary>
+    private sealed class BatchedRun(IScenarioCheck check, EngineSettings settings)
+    {
+        private readonly RunCounters counters = new(check, settings, BatchedShrinkBudget);
+        private readonly ScenarioShrinker shrinker = new(new ScenarioValidity(check.Generator.Runnable));
+        private long nextNumber;
+
+        public EngineResult Execute()
+        {
+            counters.Clock.Start();
+            while (!BudgetSpent())
+            {
+                var batch = NextBatch();
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+                var outcomes = SafeCheck.RunAll(check, batch.Select(c => c.Scenario).ToList());
+                (long Number, Scenario Scenario, CheckOutcome Outcome)? failing = null;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    counters.Count(batch[i].Scenario, outcomes[i]);
+                    if (!outcomes[i].Passed && failing is null)
+                    {
+                        failing = (batch[i].Number, batch[i].Scenario, outcomes[i]);
+                    }
+                }
+                counters.ReportProgress();
+                if (failing is { } found)
+                {
+                    return Shrunk(found.Number, found.Scenario, found.Outcome);
+                }
+            }
+            return counters.Result(null);
+        }
+
+        private bool BudgetSpent() =>
+            settings.Cancellation.IsCancellationRequested
+            || (settings.Cases is { } limit && nextNumber >= limit)
+            || (settings.Duration is { } duration && counters.Clock.Elapsed >= duration);
+
+        /// <summary>The next cases of this shard, at most a batch, below the case limit.</summary>
+        private List<(long Number, Scenario Scenario)> NextBatch()
+        {
+            var batch = new List<(long, Scenario)>();
+            while (batch.Count < check.BatchSize && (settings.Cases is not { } limit || nextNumber < limit))
+            {
+                if (settings.Shard.Takes(nextNumber))
+                {
+                    batch.Add((nextNumber, NumberedCases.Case(check.Generator, settings.Seed, nextNumber)));
+                }
+                nextNumber++;
+            }
+            return batch;
+        }
+
+        private EngineResult Shrunk(long number, Scenario original, CheckOutcome failed)
+        {
+            var (shrunk, outcome) = (original, failed);
+            var shrinks = 0;
+            while (counters.MayShrink && FirstFailingCandidate(shrunk) is { } smaller)
+            {
+                (shrunk, outcome) = smaller;
+                shrinks++;
+            }
+            var shard = settings.Shard.IsAll ? "" : $" --shard {settings.Shard}";
+            var replay = check is DifferentialCheck differential
+                ? $"pmuconf check --target {differential.Target.Name} --seed {Numbers.Hex(settings.Seed)} --cases {number + 1}{shard}"
+                : $"EngineSettings.Seed = {Numbers.Hex(settings.Seed)}, Cases = {number + 1} in the {check.Name} property";
+            return counters.Result(counters.Describe(original, shrunk, outcome.Disagreement!, token: null, shrinks, replay));
+        }
+
+        /// <summary>The first candidate, in the shrinker's order, that still fails; a batch of candidates per call to the check.</summary>
+        private (Scenario Scenario, CheckOutcome Outcome)? FirstFailingCandidate(Scenario scenario)
+        {
+            foreach (var candidates in shrinker.Shrink(scenario).Chunk(check.BatchSize))
+            {
+                var outcomes = SafeCheck.RunAll(check, candidates);
+                for (var i = 0; i < candidates.Length; i++)
+                {
+                    if (!outcomes[i].Passed)
+                    {
+                        return (candidates[i], outcomes[i]);
+                    }
+                }
+                if (!counters.MayShrink)
+                {
+                    break;
+                }
+            }
+            return null;
+        }
     }
 
     /// <summary>An FsCheck runner that prints nothing and keeps the result for the engine.</summary>

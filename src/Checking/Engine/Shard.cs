@@ -14,7 +14,7 @@ public readonly partial record struct Shard(int Index, int Count)
     public bool IsAll => Count == 1;
 
     /// <summary>Whether item <paramref name="k"/> (0-based, in the run's order) is this shard's.</summary>
-    public bool Takes(int k) => k % Count == Index - 1;
+    public bool Takes(long k) => k % Count == Index - 1;
 
     public IEnumerable<T> Of<T>(IEnumerable<T> items)
     {

@@ -29,10 +29,33 @@ public sealed record GeneratorOptions
     /// <summary>Set-ups the target under test cannot run are drawn again.</summary>
     public Func<Setup, bool> Runnable { get; init; } = _ => true;
 
+    /// <summary>
+    /// What the target under test needs done to each generated scenario before it can run it (a
+    /// kernel's probe makes only its own loop events happen, so other events are lowered to them);
+    /// null: nothing.
+    /// </summary>
+    public Func<Scenario, Scenario>? Prepare { get; init; }
+
+    /// <summary>
+    /// The scenarios to generate for <paramref name="target"/>: what it asks for when it says
+    /// (<see cref="IHasGeneratorOptions"/>), else profile 7.2 set-ups it can run.
+    /// </summary>
+    public static GeneratorOptions For(ITarget target) =>
+        target is IHasGeneratorOptions own ? own.GeneratorOptions : For(target, KernelProfile.V7_2);
+
     /// <summary>Options for scenarios that <paramref name="target"/> (and the model) can run.</summary>
     public static GeneratorOptions For(ITarget target, params KernelProfile[] profiles) => new()
     {
         Profiles = profiles.Length > 0 ? profiles : Enum.GetValues<KernelProfile>(),
         Runnable = setup => target.WhyNotRunnable(setup) is null,
     };
+}
+
+/// <summary>
+/// A target that says which generated scenarios suit it, where "profile 7.2 set-ups it can run"
+/// does not: a real kernel runs its own profile, on the QEMU presets, with its probe's loop events.
+/// </summary>
+public interface IHasGeneratorOptions
+{
+    GeneratorOptions GeneratorOptions { get; }
 }

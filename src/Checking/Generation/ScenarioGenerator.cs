@@ -14,16 +14,34 @@ namespace PmuConformance.Checking.Generation;
 /// </summary>
 public static class ScenarioGenerator
 {
-    /// <summary>A scenario of roughly <paramref name="size"/>/100 of the options' maximum length.</summary>
-    public static Scenario Generate(IChoiceSource choices, GeneratorOptions options, int size) =>
-        GenerateWithModelTranscript(choices, options, size).Scenario;
+    /// <summary>
+    /// A scenario of roughly <paramref name="size"/>/100 of the options' maximum length, prepared
+    /// for the target under test (<see cref="GeneratorOptions.Prepare"/>).
+    /// </summary>
+    public static Scenario Generate(IChoiceSource choices, GeneratorOptions options, int size)
+    {
+        var scenario = Build(choices, options, size).Scenario;
+        return options.Prepare is { } prepare ? prepare(scenario) : scenario;
+    }
 
     /// <summary>
     /// The scenario and the reference model's transcript of it, which the generator computes anyway
     /// while it chooses valid steps (equal to <c>new ModelTarget().Execute(scenario)</c>): a
-    /// differential check need not run the model a second time.
+    /// differential check need not run the model a second time. A scenario that
+    /// <see cref="GeneratorOptions.Prepare"/> changed is run on the model again.
     /// </summary>
     public static (Scenario Scenario, Execution Model) GenerateWithModelTranscript(IChoiceSource choices, GeneratorOptions options, int size)
+    {
+        var (scenario, model) = Build(choices, options, size);
+        if (options.Prepare is { } prepare)
+        {
+            scenario = prepare(scenario);
+            model = new ModelTarget().Execute(scenario);
+        }
+        return (scenario, model);
+    }
+
+    private static (Scenario Scenario, Execution Model) Build(IChoiceSource choices, GeneratorOptions options, int size)
     {
         var setup = SetupGenerator.Generate(choices, options);
         var longest = Math.Max(4, 10 + (Math.Clamp(size, 0, 100) * (options.MaxSteps - 10) / 100));
@@ -43,6 +61,7 @@ internal sealed partial class ScenarioBuilder
     private readonly Setup setup;
     private readonly IChoiceSource choices;
     private readonly ModelVm model;
+    private readonly GuardedVm guardedModel;
     private readonly StepPreconditions preconditions;
     private readonly List<Step> steps = [];
     private readonly List<Outcome> outcomes = [];
@@ -56,7 +75,8 @@ internal sealed partial class ScenarioBuilder
         this.setup = setup;
         this.choices = choices;
         model = new ModelVm(setup, new RuleTrace());
-        preconditions = new StepPreconditions(setup);
+        guardedModel = new GuardedVm(model, setup);
+        preconditions = guardedModel.Preconditions;
         Array.Fill(programmed, (ushort)0xc0de);
         programmed[Cycle] = Events.CpuCycles;
     }
@@ -117,12 +137,11 @@ internal sealed partial class ScenarioBuilder
     /// <summary>Checks a step against the preconditions, runs it on the model and records it. False if it makes no sense now.</summary>
     private bool Emit(Step step)
     {
-        if (preconditions.WhyImpossible(step) is not null)
+        if (guardedModel.WhyImpossible(step) is not null)
         {
             return false;
         }
-        var outcome = model.Apply(step);
-        preconditions.Observe(step, outcome);
+        var outcome = guardedModel.Apply(step);
         steps.Add(step);
         outcomes.Add(outcome);
         Track(step, outcome);
