@@ -57,9 +57,6 @@ public sealed class PmuHardware
     public void WriteCounter(int counter, ulong newValue) =>
         value[counter] = IsWide(counter) ? newValue : newValue & 0xFFFFFFFF;
 
-    /// <summary>Whether the event-type value of a counter excludes both EL0 and EL1.</summary>
-    public bool ExcludedEverywhere(int counter) => !CountsAtEl0(eventType[counter]) && !CountsAtEl1(eventType[counter]);
-
     /// <summary>
     /// <paramref name="count"/> occurrences of event <paramref name="e"/> at <paramref name="el"/>. Returns
     /// the counters that overflowed (each at most once: a count is below 2^32).

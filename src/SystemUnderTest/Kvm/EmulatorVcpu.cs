@@ -10,7 +10,9 @@ namespace PmuConformance.SystemUnderTest;
 /// live in the <see cref="PmuHardware"/> of its physical CPU, and each counter's hardware event-type
 /// value is derived (<see cref="HardwareEventType"/>) from the guest's value, the filter, the EL
 /// rules and the current context; every input change re-derives what it affects. SW_INCR and CHAIN
-/// counters are never backed by a hardware event: KVM increments them itself.
+/// counters are never backed by a hardware event: KVM increments them itself. The decisions the
+/// design has got wrong before are asked of <typeparamref name="TPolicy"/> where their rule applies
+/// (<see cref="IEmulatorPolicy"/>; <see cref="CorrectPolicy"/> for the emulator proper).
 /// </summary>
 public sealed class EmulatorVcpu<TPolicy>
     where TPolicy : struct, IEmulatorPolicy
@@ -129,7 +131,7 @@ public sealed class EmulatorVcpu<TPolicy>
     /// <summary>R2: the stored bits of PMEVTYPER/PMCCFILTR, given the guest's ID_AA64PFR0_EL1.EL2 field.</summary>
     private ulong EvtyperMask(ushort guestEventMask, bool guestEl2Field)
     {
-        var mask = EventTypeFields.P | EventTypeFields.U | TPolicy.SelectionMask(guestEventMask);
+        var mask = EventTypeFields.P | EventTypeFields.U | TPolicy.AppliedEventMask(guestEventMask);
         if (guestEl2Field)
         {
             mask |= EventTypeFields.Nsh;
@@ -142,8 +144,8 @@ public sealed class EmulatorVcpu<TPolicy>
     }
 
     /// <summary>
-    /// The VM's filter changed after this vCPU ran (possible only in a variant without F5): a loaded
-    /// vCPU's hardware values are derived again; a put one gets them at its next vcpu_load.
+    /// B5, C2: the VM's filter changed. A loaded vCPU's hardware values are derived again; a put one
+    /// gets them at its next vcpu_load. (While F5 holds no vCPU is loaded when the filter changes.)
     /// </summary>
     public void FilterChanged()
     {
@@ -190,7 +192,7 @@ public sealed class EmulatorVcpu<TPolicy>
             lpAllowed = vm.GuestPmuVer >= PmuVersion.V3P5;                        // O2
             wideCounters = vm.GuestPmuVer >= PmuVersion.V3P5 ? ulong.MaxValue : CycleBit; // O1
             evtyperMask = EvtyperMask(vm.GuestEventMask, vm.Setup.Vm.El2);
-            selectionMask = TPolicy.SelectionMask(vm.GuestEventMask);
+            selectionMask = TPolicy.AppliedEventMask(vm.GuestEventMask);
             AdoptCounterCount();
             savedOverflow = TrimToImplemented(savedOverflow);
         }
@@ -250,8 +252,9 @@ public sealed class EmulatorVcpu<TPolicy>
     /// <summary>N2: entering or leaving vEL2 changes what physical EL1 means for every counter.</summary>
     private void SetHypContext(bool hyp)
     {
+        var wasHyp = inHyp;
         inHyp = hyp;
-        if (TPolicy.ReprogramsOnHypTransition)
+        if (TPolicy.ReprogramsOnHypTransition(wasHyp, hyp))
         {
             ProgramEventTypes();
         }
@@ -276,7 +279,7 @@ public sealed class EmulatorVcpu<TPolicy>
     private void UpdateSoftwareCounter(int i)
     {
         var bit = 1UL << i;
-        var e = eventType[i] & selectionMask;
+        var e = SelectedEvent.Of(i, eventType[i], selectionMask);
         swIncrCounters = e == Events.SwIncr ? swIncrCounters | bit : swIncrCounters & ~bit;
         chainCounters = e == Events.Chain ? chainCounters | bit : chainCounters & ~bit;
     }
@@ -297,50 +300,33 @@ public sealed class EmulatorVcpu<TPolicy>
     /// The hardware event-type value of counter <paramref name="i"/>: the selected event (C1); EL0
     /// bits as the guest wrote them (the hardware applies U == NSU itself); EL1 bits from the guest's
     /// EL1 controls, or in a hyp context from its EL2 controls, since vEL2 runs at EL1 (C4, N2);
-    /// never NSH (the guest never runs at EL2). A filtered event is excluded everywhere (C2).
-    /// SW_INCR and CHAIN counters are never filtered: KVM counts them without the hardware.
+    /// never NSH (the guest never runs at EL2). A filtered counter is excluded everywhere (C2).
     /// </summary>
     private ulong HardwareEventType(int i)
     {
         var guest = eventType[i];
-        ulong hw;
-        uint filterIndex;
-        bool software;
-        if (i == Cycle)
-        {
-            hw = Events.CpuCycles;
-            filterIndex = TPolicy.CycleCounterFilterEvent(guest);
-            software = false;
-        }
-        else
-        {
-            var e = (uint)(guest & selectionMask);
-            hw = e;
-            filterIndex = TPolicy.FilterLookupIndex(guest, e);
-            software = e is Events.SwIncr or Events.Chain;
-        }
-        hw |= guest & (EventTypeFields.U | EventTypeFields.Nsu);
-        if (inHyp && TPolicy.HypEl1FromEl2Controls)
-        {
-            hw = TPolicy.HypEl1Bits(hw, CountsAtEl2(i, guest), guest);
-        }
-        else
-        {
-            hw |= guest & (EventTypeFields.P | EventTypeFields.Nsk);
-        }
-        var filtered = (!software || TPolicy.FiltersSoftwareCounters) && !vm.Allowed(filterIndex);
-        return filtered ? TPolicy.ExcludeEverywhere(hw) : hw;
+        var selected = SelectedEvent.Of(i, guest, selectionMask);
+        var hw = selected | (guest & (EventTypeFields.U | EventTypeFields.Nsu));
+        hw |= inHyp
+            ? TPolicy.HypEl1Bits(guest, HpmdStops(i))
+            : guest & (EventTypeFields.P | EventTypeFields.Nsk);
+        return Filtered(i, PathOf(selected)) ? TPolicy.ExcludedEverywhere(hw) : hw;
     }
 
-    /// <summary>C4: vEL2 counts when NSH is set, unless HPMD stops a non-hyp counter.</summary>
-    private bool CountsAtEl2(int i, ulong guestType)
+    /// <summary>C2: SW_INCR and CHAIN counters are never backed by a hardware event: KVM counts them (C6, C7).</summary>
+    private static CountingPath PathOf(uint selectedEvent) => selectedEvent switch
     {
-        if ((guestType & EventTypeFields.Nsh) == 0)
-        {
-            return false;
-        }
-        return !(TPolicy.UsesHpmd && hpmd && (HypCounters & (1UL << i)) == 0);
-    }
+        Events.SwIncr => CountingPath.SoftwareIncrement,
+        Events.Chain => CountingPath.Chain,
+        _ => CountingPath.HardwareEvents,
+    };
+
+    /// <summary>B5, C2: whether the filter stops counter <paramref name="i"/> when it advances by <paramref name="path"/>.</summary>
+    private bool Filtered(int i, CountingPath path) =>
+        TPolicy.FilterApplies(path) && !vm.Allowed(TPolicy.FilterEvent(i, eventType[i], selectionMask));
+
+    /// <summary>C4: MDCR_EL2.HPMD stops counting at EL2 of every counter but the hyp ones.</summary>
+    private bool HpmdStops(int i) => hpmd && (HypCounters & (1UL << i)) == 0;
 
     /// <summary>
     /// Programs the hardware's enables and widths from PMCR, PMCNTENSET and MDCR (C3, O1), and
@@ -372,7 +358,7 @@ public sealed class EmulatorVcpu<TPolicy>
         return Outcome.Nothing;
     }
 
-    /// <summary>C7: each overflowed feeder increments its CHAIN neighbour once; no filter, no EL bits.</summary>
+    /// <summary>C7: each overflowed feeder increments its CHAIN neighbour once, whatever its EL bits; the filter does not apply (C2).</summary>
     private void Chain(ulong overflowed)
     {
         var pending = overflowed & chainFeeders;
@@ -380,7 +366,7 @@ public sealed class EmulatorVcpu<TPolicy>
         {
             var j = BitOperations.TrailingZeroCount(pending) + 1;
             pending &= pending - 1;
-            if (TPolicy.FiltersSoftwareCounters && hardware.ExcludedEverywhere(j))
+            if (Filtered(j, CountingPath.Chain))
             {
                 continue;
             }
@@ -391,35 +377,29 @@ public sealed class EmulatorVcpu<TPolicy>
         }
     }
 
-    /// <summary>C6: PMSWINC. PMCR.E gates it; the filter, EL bits and current EL are ignored.</summary>
-    private Outcome SoftwareIncrement(ulong mask)
+    /// <summary>C6: PMSWINC, on the accessible counters (N3); each increment may overflow (O1) and chain (C7).</summary>
+    private Outcome SoftwareIncrement(ulong written)
     {
         if (registersUndefined)
         {
             return Outcome.Undef;
         }
-        if (TPolicy.SoftwareIncrementNeedsPmcrE && !PmcrEnabled)
+        var targets = TPolicy.SoftwareIncrementTargets(written & Accessible & Below(counters), enableSet, swIncrCounters, PmcrEnabled);
+        ulong overflowed = 0;
+        while (targets != 0)
         {
-            return Outcome.Ok;
-        }
-        if (TPolicy.SoftwareIncrementChecksFilter && !vm.Allowed(Events.SwIncr))
-        {
-            return Outcome.Ok;
-        }
-        var candidates = mask & Accessible & enableSet & swIncrCounters & Below(counters);
-        while (candidates != 0)
-        {
-            var i = BitOperations.TrailingZeroCount(candidates);
-            candidates &= candidates - 1;
-            if (TPolicy.FiltersSoftwareCounters && hardware.ExcludedEverywhere(i))
+            var i = BitOperations.TrailingZeroCount(targets);
+            targets &= targets - 1;
+            if (Filtered(i, CountingPath.SoftwareIncrement))
             {
                 continue;
             }
-            if (hardware.Add(i, 1) && TPolicy.SoftwareIncrementOverflowChains)
+            if (hardware.Add(i, 1))
             {
-                Chain(1UL << i);
+                overflowed |= 1UL << i;
             }
         }
+        Chain(TPolicy.ChainedSoftwareIncrementOverflows(overflowed));
         return Outcome.Ok;
     }
 

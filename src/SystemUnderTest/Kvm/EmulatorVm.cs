@@ -22,7 +22,7 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         HasPmu = setup.Vm.Pmu && setup.Host.PmuVer is not (PmuVersion.None or PmuVersion.ImpDef);
         GuestPmuVer = HasPmu ? HostLimit : PmuVersion.None;
         Counters = setup.Host.Counters;
-        FilterSpace = TPolicy.FilterSpace(TPolicy.EventMask(HostLimit));
+        FilterSpace = TPolicy.AppliedEventMask(TPolicy.EventMask(HostLimit)) + 1u;
         vcpus = new EmulatorVcpu<TPolicy>[setup.Vm.Vcpus];
         for (var i = 0; i < vcpus.Length; i++)
         {
@@ -64,10 +64,21 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
     /// <summary>E2: the guest event mask (for the vCPUs' reset values before the freeze, and fixed after it).</summary>
     internal ushort GuestEventMask => TPolicy.EventMask(GuestPmuVer);
 
-    /// <summary>P1-P4, computed once when the VM is frozen (P5).</summary>
-    internal ulong Pmceid0 { get; private set; }
+    /// <summary>P2: CHAIN and SW_INCR are always in PMCEID0 (before the filter's mask).</summary>
+    private const ulong ForcedPmceid0 = (1UL << Events.Chain) | (1UL << Events.SwIncr);
 
-    internal ulong Pmceid1 { get; private set; }
+    /// <summary>P3: the STALL_SLOT events (0x3D-0x3F) are never in PMCEID1.</summary>
+    private const ulong HiddenPmceid1 = (1UL << (Events.StallSlotBackend - 32))
+        | (1UL << (Events.StallSlotFrontend - 32)) | (1UL << (Events.StallSlot - 32));
+
+    /// <summary>
+    /// P1-P4: PMCEID0 as the guest reads it. The guest reads it only after the first run, when
+    /// neither the filter (F5) nor the guest PMUVer (E3) can change any more: it is constant (P5).
+    /// </summary>
+    internal ulong Pmceid0 => FilterMasked(Setup.Host.Pmceid0 | ForcedPmceid0, firstEvent: 0);
+
+    /// <summary>P1-P4: PMCEID1 as the guest reads it (constant, as PMCEID0).</summary>
+    internal ulong Pmceid1 => FilterMasked(Setup.Host.Pmceid1 & ~HiddenPmceid1, firstEvent: 32);
 
     /// <summary>B5: whether an event may count; no filter allows everything.</summary>
     internal bool Allowed(uint e) => Filter is not { } filter || filter.Allows(e);
@@ -116,22 +127,16 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         {
             return Outcome.Error(Errno.EINVAL);
         }
-        if (Frozen && TPolicy.RefusesFilterAfterRun)
+        if (!TPolicy.MayInstallFilter(Frozen))
         {
             return Outcome.Error(Errno.EBUSY);
         }
         var allow = filter.Action == FilterStep.Allow;
         Filter ??= new FilterBitmap(firstActionIsAllow: allow); // B1, F7
         Filter.Apply(allow, filter.Base, filter.Count); // B2
-        if (Frozen)
+        foreach (var other in vcpus)
         {
-            // Only a policy without F5 (a defect variant) gets here: as in a kernel that read the
-            // bitmap live, the late filter reaches PMCEID and the loaded vCPUs' counters at once.
-            ComputePmceid();
-            foreach (var other in vcpus)
-            {
-                other.FilterChanged();
-            }
+            other.FilterChanged(); // B5, C2: the filter is an input of every hardware event type
         }
         return Outcome.Ok;
     }
@@ -302,34 +307,15 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         if (!Frozen)
         {
             PmuHidden = GuestPmuVer == PmuVersion.None; // E3 (7.2), decided at the first successful run
-            Freeze();
+            Frozen = true;
         }
         vcpu.Run();
         return Outcome.Ok;
     }
 
-    /// <summary>L2, P5: from the first run on, the configuration is fixed; PMCEID is computed here, once.</summary>
-    private void Freeze()
-    {
-        Frozen = true;
-        ComputePmceid();
-    }
-
-    /// <summary>P1-P4: the host's PMCEID values, forced and hidden bits, then the filter's mask.</summary>
-    private void ComputePmceid()
-    {
-        var host = Setup.Host;
-        var pmceid0 = host.Pmceid0 | (1UL << Events.Chain) | (1UL << Events.SwIncr); // P2
-        var pmceid1 = host.Pmceid1 & ~((1UL << (Events.StallSlotBackend - 32))
-            | (1UL << (Events.StallSlotFrontend - 32)) | (1UL << (Events.StallSlot - 32))); // P3
-        if (Filter is { } filter)
-        {
-            pmceid0 &= TPolicy.PmceidFilterMask(filter, 0, GuestEventMask); // P4
-            pmceid1 &= TPolicy.PmceidFilterMask(filter, 32, GuestEventMask);
-        }
-        Pmceid0 = pmceid0;
-        Pmceid1 = pmceid1;
-    }
+    /// <summary>P4: a value of PMCEID as it is without a filter; with one, ANDed with the filter's mask.</summary>
+    private ulong FilterMasked(ulong pmceid, uint firstEvent) =>
+        Filter is { } filter ? pmceid & TPolicy.PmceidFilterMask(filter, firstEvent, GuestEventMask) : pmceid;
 }
 
 /// <summary>Which set-ups the emulator runs.</summary>

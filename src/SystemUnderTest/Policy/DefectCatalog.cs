@@ -16,8 +16,9 @@ public sealed record DefectVariant(string Name, string Description, IReadOnlyLis
 /// <summary>
 /// The known defects (issue 5), selectable as <c>--target emulator:&lt;name&gt;</c> and checked by
 /// <c>pmuconf check --defects</c>, the properties in properties/Defects and the fuzz smoke script.
-/// Each is a struct policy in Policy/Defects; the emulator is generic over it, so the correct
-/// emulator carries no defect checks. A repro of each lives in corpora/defects/&lt;name&gt;.pmu.
+/// Each is a struct policy in Policy/Defects that answers one decision of
+/// <see cref="IEmulatorPolicy"/> wrongly; the emulator is generic over it, so the correct emulator
+/// pays for no defect. A repro of each lives in corpora/defects/&lt;name&gt;.pmu.
 /// </summary>
 public static class DefectCatalog
 {

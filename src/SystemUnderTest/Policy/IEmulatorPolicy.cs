@@ -1,91 +1,67 @@
-using PmuConformance.Scenarios;
-
 namespace PmuConformance.SystemUnderTest;
 
 /// <summary>
-/// The few decisions of the emulator where the partitioned-PMU design has gone wrong before
-/// (behaviour.md section 11 and the rules it rests on). The emulator is generic over a struct
-/// implementing this, so each decision is a static call the JIT resolves per policy type:
-/// <see cref="CorrectPolicy"/> compiles down to the plain correct code, with no checks left on the
-/// hot paths, and a defect variant is one other struct (selected as <c>emulator:&lt;name&gt;</c>).
-/// Every member's default is the correct decision (behaviour.md, profile 7.2): a defect overrides
-/// only the decision it gets wrong. Properties (<c>{ get; }</c>) are constants of the policy;
-/// methods compute a value.
+/// The decisions of the partitioned-PMU design that have gone wrong before (behaviour.md section 11,
+/// the E1 table, and the rules of the issue 5 defects), each a function named after the rule it
+/// decides and taking only what the correct decision needs. The emulator asks them at the point
+/// where the rule applies; a defect variant (<c>emulator:&lt;name&gt;</c>, Policy/Defects) overrides
+/// one decision and returns the wrong answer.
 /// </summary>
+/// <remarks>
+/// The correct decisions are <see cref="CorrectPolicy"/>'s (Kvm/CorrectPolicy.cs, next to the
+/// emulator that asks them); each member here defaults to it, so a defect states only what it gets
+/// wrong. The emulator is generic over a struct policy, so every decision is a static call the JIT
+/// resolves and inlines per policy type: for <see cref="CorrectPolicy"/> a decision that is
+/// constant folds away, and the correct emulator carries no check a defect needs.
+/// </remarks>
 public interface IEmulatorPolicy
 {
-    /// <summary>E1, the version-to-mask table: the event-number mask of a PMUVer value.</summary>
-    static virtual ushort EventMask(byte pmuVer) => pmuVer switch
-    {
-        PmuVersion.Imp => 0x3FF,
-        PmuVersion.V3P1 or PmuVersion.V3P4 or PmuVersion.V3P5 or PmuVersion.V3P7 => 0xFFFF,
-        _ => 0, // E1: every other value, the kernel warns once
-    };
+    /// <summary>E1: the event-number mask of a PMUVer value.</summary>
+    static virtual ushort EventMask(byte pmuVer) => CorrectPolicy.EventMask(pmuVer);
 
     /// <summary>
-    /// E2, event width masking: the mask applied to a guest event number when a PMEVTYPER value is
-    /// stored (R2) and when a counter's event is selected (C1).
+    /// E2, F9: the mask the emulator applies where behaviour.md applies <c>EventMask(v)</c>, given
+    /// that mask: to guest event numbers when stored (R2) and selected (C1), with the guest's
+    /// PMUVer, and to the filter space, with the host limit's.
     /// </summary>
-    static virtual ushort SelectionMask(ushort guestEventMask) => guestEventMask;
+    static virtual ushort AppliedEventMask(ushort eventMask) => CorrectPolicy.AppliedEventMask(eventMask);
 
     /// <summary>
-    /// F9, the filter space: how many events a filter range may cover, given the event mask of the
-    /// host limit (it does not follow a guest PMUVer lowered by userspace).
+    /// B5, C2: the event whose filter bit decides counter <paramref name="counter"/>, given its
+    /// guest event-type value and the applied guest event mask (section 11 defect 1).
     /// </summary>
-    static virtual uint FilterSpace(ushort hostLimitEventMask) => hostLimitEventMask + 1u;
+    static virtual uint FilterEvent(int counter, ulong guestEventType, ushort eventMask) =>
+        CorrectPolicy.FilterEvent(counter, guestEventType, eventMask);
 
-    /// <summary>B5, the filter lookup index of an event counter (section 11 defect 1 used the whole register).</summary>
-    static virtual uint FilterLookupIndex(ulong guestEventType, uint selectedEvent) => selectedEvent;
+    /// <summary>C2, C6, C7: whether the filter governs counting by <paramref name="path"/> (section 11 defect 6).</summary>
+    static virtual bool FilterApplies(CountingPath path) => CorrectPolicy.FilterApplies(path);
 
-    /// <summary>C2, the event whose filter bit gates the cycle counter.</summary>
-    static virtual uint CycleCounterFilterEvent(ulong guestPmccfiltr) => Events.CpuCycles;
-
-    /// <summary>The exclude bits set on a filtered counter's hardware value (section 11 defect 2 also set NSK/NSU).</summary>
-    static virtual ulong ExcludeEverywhere(ulong hardwareType) =>
-        (hardwareType | EventTypeFields.P | EventTypeFields.U)
-        & ~(EventTypeFields.Nsk | EventTypeFields.Nsu | EventTypeFields.Nsh);
-
-    /// <summary>N2, the hyp-context EL1 bit source: true when vEL2's hardware EL1 bits follow the guest's EL2 controls (defect 3: its P bit).</summary>
-    static virtual bool HypEl1FromEl2Controls => true;
-
-    /// <summary>N2, hyp P clearing: the hardware EL1 bits of a counter in a hyp context, given whether vEL2 counts (defect 4).</summary>
-    static virtual ulong HypEl1Bits(ulong hardwareType, bool countsAtEl2, ulong guestEventType) =>
-        countsAtEl2
-            ? hardwareType & ~(EventTypeFields.P | EventTypeFields.Nsk)
-            : (hardwareType | EventTypeFields.P) & ~EventTypeFields.Nsk;
-
-    /// <summary>C4, HPMD use: whether MDCR_EL2.HPMD stops non-hyp counters at vEL2.</summary>
-    static virtual bool UsesHpmd => true;
-
-    /// <summary>N2, recompute on nested transitions (section 11 defect 5).</summary>
-    static virtual bool ReprogramsOnHypTransition => true;
+    /// <summary>C2, C4: the hardware event-type value of a filtered counter, given its unfiltered one (section 11 defect 2).</summary>
+    static virtual ulong ExcludedEverywhere(ulong hardwareType) => CorrectPolicy.ExcludedEverywhere(hardwareType);
 
     /// <summary>
-    /// Exclude bits on SW_INCR/CHAIN counters (section 11 defect 6): when true, a filtered software
-    /// counter gets the exclude bits, and the emulated increments honour them.
+    /// N2, C4: the hardware EL1 exclusion bits (P, NSK) of a counter in a hyp context, given its
+    /// guest event-type value and whether MDCR_EL2.HPMD stops it at EL2 (section 11 defects 3, 4).
     /// </summary>
-    static virtual bool FiltersSoftwareCounters => false;
+    static virtual ulong HypEl1Bits(ulong guestEventType, bool hpmdStops) =>
+        CorrectPolicy.HypEl1Bits(guestEventType, hpmdStops);
 
-    /// <summary>C6, SW_INCR filter check: whether PMSWINC consults the filter.</summary>
-    static virtual bool SoftwareIncrementChecksFilter => false;
+    /// <summary>N2: whether a step from (<paramref name="wasHyp"/>) to (<paramref name="isHyp"/>) a hyp context re-derives the hardware event types (section 11 defect 5).</summary>
+    static virtual bool ReprogramsOnHypTransition(bool wasHyp, bool isHyp) =>
+        CorrectPolicy.ReprogramsOnHypTransition(wasHyp, isHyp);
 
-    /// <summary>C6, PMSWINC PMCR.E check.</summary>
-    static virtual bool SoftwareIncrementNeedsPmcrE => true;
+    /// <summary>C6: the counters a PMSWINC write increments, given the written mask, PMCNTENSET, the SW_INCR counters and PMCR_EL0.E.</summary>
+    static virtual ulong SoftwareIncrementTargets(ulong written, ulong enabled, ulong swIncrCounters, bool pmcrEnabled) =>
+        CorrectPolicy.SoftwareIncrementTargets(written, enabled, swIncrCounters, pmcrEnabled);
 
-    /// <summary>C7, chain propagation when a SW_INCR increment overflows an even counter.</summary>
-    static virtual bool SoftwareIncrementOverflowChains => true;
+    /// <summary>C7: of the counters a PMSWINC write made overflow, those whose overflow goes on to the CHAIN neighbour.</summary>
+    static virtual ulong ChainedSoftwareIncrementOverflows(ulong overflowed) =>
+        CorrectPolicy.ChainedSoftwareIncrementOverflows(overflowed);
 
-    /// <summary>P4, PMCEID masking: the mask ANDed into PMCEID0 (first event 0) or PMCEID1 (32) when a filter exists.</summary>
-    static virtual ulong PmceidFilterMask(FilterBitmap filter, uint firstEvent, ushort guestEventMask)
-    {
-        ulong mask = filter.Bits32(firstEvent);
-        if ((uint)guestEventMask + 1 >= 0x4000 + firstEvent + 32)
-        {
-            mask |= (ulong)filter.Bits32(0x4000 + firstEvent) << 32;
-        }
-        return mask;
-    }
+    /// <summary>P4: the mask ANDed into PMCEID0 (<paramref name="firstEvent"/> 0) or PMCEID1 (32) when a filter exists.</summary>
+    static virtual ulong PmceidFilterMask(FilterBitmap filter, uint firstEvent, ushort guestEventMask) =>
+        CorrectPolicy.PmceidFilterMask(filter, firstEvent, guestEventMask);
 
-    /// <summary>F5, the filter-after-run check.</summary>
-    static virtual bool RefusesFilterAfterRun => true;
+    /// <summary>F5: whether a well-formed filter may be installed, given whether any vCPU has run.</summary>
+    static virtual bool MayInstallFilter(bool anyVcpuHasRun) => CorrectPolicy.MayInstallFilter(anyVcpuHasRun);
 }

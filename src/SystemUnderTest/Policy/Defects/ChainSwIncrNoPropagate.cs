@@ -6,6 +6,6 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct ChainSwIncrNoPropagate : IEmulatorPolicy
 {
-    /// <summary>The defect: overflows from PMSWINC are not fed to CHAIN.</summary>
-    public static bool SoftwareIncrementOverflowChains => false;
+    /// <summary>The defect: no overflow from PMSWINC goes on to CHAIN.</summary>
+    static ulong IEmulatorPolicy.ChainedSoftwareIncrementOverflows(ulong overflowed) => 0;
 }

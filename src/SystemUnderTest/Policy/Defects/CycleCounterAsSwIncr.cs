@@ -8,6 +8,7 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct CycleCounterAsSwIncr : IEmulatorPolicy
 {
-    /// <summary>The defect: the filter bit of event 0, not of CPU_CYCLES.</summary>
-    public static uint CycleCounterFilterEvent(ulong guestPmccfiltr) => Events.SwIncr;
+    /// <summary>The defect: the cycle counter is looked up as event 0; event counters as they should be.</summary>
+    static uint IEmulatorPolicy.FilterEvent(int counter, ulong guestEventType, ushort eventMask) =>
+        counter == PmuHardware.CycleCounter ? Events.SwIncr : CorrectPolicy.FilterEvent(counter, guestEventType, eventMask);
 }

@@ -8,10 +8,5 @@ namespace PmuConformance.SystemUnderTest.Defects;
 public struct EventMaskMissingV3P5 : IEmulatorPolicy
 {
     /// <summary>The defect: V3P5 falls into the "other value" case of E1.</summary>
-    public static ushort EventMask(byte pmuVer) => pmuVer switch
-    {
-        PmuVersion.Imp => 0x3FF,
-        PmuVersion.V3P1 or PmuVersion.V3P4 or PmuVersion.V3P7 => 0xFFFF,
-        _ => 0,
-    };
+    static ushort IEmulatorPolicy.EventMask(byte pmuVer) => pmuVer == PmuVersion.V3P5 ? (ushort)0 : CorrectPolicy.EventMask(pmuVer);
 }

@@ -7,9 +7,6 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct EventWidth16Bit : IEmulatorPolicy
 {
-    /// <summary>The defect, part 1: every guest event number keeps its 16 bits.</summary>
-    public static ushort SelectionMask(ushort guestEventMask) => 0xFFFF;
-
-    /// <summary>The defect, part 2: the filter space ignores the version.</summary>
-    public static uint FilterSpace(ushort hostLimitEventMask) => 0x10000;
+    /// <summary>The defect: a fixed 16-bit width wherever the version's mask belongs (PMCEID, P4, still uses the version's).</summary>
+    static ushort IEmulatorPolicy.AppliedEventMask(ushort eventMask) => 0xFFFF;
 }

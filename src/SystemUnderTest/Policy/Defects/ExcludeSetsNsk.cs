@@ -8,6 +8,6 @@ namespace PmuConformance.SystemUnderTest.Defects;
 public struct ExcludeSetsNsk : IEmulatorPolicy
 {
     /// <summary>The defect: NSK and NSU are set along with P and U.</summary>
-    public static ulong ExcludeEverywhere(ulong hardwareType) =>
+    static ulong IEmulatorPolicy.ExcludedEverywhere(ulong hardwareType) =>
         hardwareType | EventTypeFields.P | EventTypeFields.U | EventTypeFields.Nsk | EventTypeFields.Nsu;
 }

@@ -6,6 +6,6 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct FilterAfterRun : IEmulatorPolicy
 {
-    /// <summary>The defect: no F5 check.</summary>
-    public static bool RefusesFilterAfterRun => false;
+    /// <summary>The defect: a filter is always welcome.</summary>
+    static bool IEmulatorPolicy.MayInstallFilter(bool anyVcpuHasRun) => true;
 }

@@ -7,6 +7,7 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct FilterIndexRawEvtyper : IEmulatorPolicy
 {
-    /// <summary>The defect: the register value is the index (past the bitmap it reads as the default).</summary>
-    public static uint FilterLookupIndex(ulong guestEventType, uint selectedEvent) => (uint)guestEventType;
+    /// <summary>The defect: an event counter's register value is the index (past the bitmap it reads as the default).</summary>
+    static uint IEmulatorPolicy.FilterEvent(int counter, ulong guestEventType, ushort eventMask) =>
+        counter == PmuHardware.CycleCounter ? CorrectPolicy.FilterEvent(counter, guestEventType, eventMask) : (uint)guestEventType;
 }

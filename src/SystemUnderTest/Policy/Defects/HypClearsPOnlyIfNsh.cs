@@ -8,8 +8,6 @@ namespace PmuConformance.SystemUnderTest.Defects;
 public struct HypClearsPOnlyIfNsh : IEmulatorPolicy
 {
     /// <summary>The defect: the decision looks at NSH alone; without it the guest's EL1 bits are kept.</summary>
-    public static ulong HypEl1Bits(ulong hardwareType, bool countsAtEl2, ulong guestEventType) =>
-        (guestEventType & EventTypeFields.Nsh) != 0
-            ? hardwareType & ~(EventTypeFields.P | EventTypeFields.Nsk)
-            : hardwareType | (guestEventType & (EventTypeFields.P | EventTypeFields.Nsk));
+    static ulong IEmulatorPolicy.HypEl1Bits(ulong guestEventType, bool hpmdStops) =>
+        (guestEventType & EventTypeFields.Nsh) != 0 ? 0 : guestEventType & (EventTypeFields.P | EventTypeFields.Nsk);
 }

@@ -6,6 +6,7 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct HypIgnoresHpmd : IEmulatorPolicy
 {
-    /// <summary>The defect: HPMD never stops a counter.</summary>
-    public static bool UsesHpmd => false;
+    /// <summary>The defect: NSH alone decides; HPMD never stops a counter.</summary>
+    static ulong IEmulatorPolicy.HypEl1Bits(ulong guestEventType, bool hpmdStops) =>
+        CorrectPolicy.HypEl1Bits(guestEventType, hpmdStops: false);
 }

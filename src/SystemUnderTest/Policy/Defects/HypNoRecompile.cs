@@ -7,5 +7,5 @@ namespace PmuConformance.SystemUnderTest.Defects;
 public struct HypNoRecompile : IEmulatorPolicy
 {
     /// <summary>The defect: entering or leaving vEL2 keeps the previous context's EL1 bits.</summary>
-    public static bool ReprogramsOnHypTransition => false;
+    static bool IEmulatorPolicy.ReprogramsOnHypTransition(bool wasHyp, bool isHyp) => false;
 }

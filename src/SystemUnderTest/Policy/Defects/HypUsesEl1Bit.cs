@@ -7,6 +7,7 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct HypUsesEl1Bit : IEmulatorPolicy
 {
-    /// <summary>The defect: the EL1 bits are copied from the guest's P and NSK in a hyp context too.</summary>
-    public static bool HypEl1FromEl2Controls => false;
+    /// <summary>The defect: the EL1 bits are copied from the guest's P and NSK, as outside a hyp context.</summary>
+    static ulong IEmulatorPolicy.HypEl1Bits(ulong guestEventType, bool hpmdStops) =>
+        guestEventType & (EventTypeFields.P | EventTypeFields.Nsk);
 }

@@ -7,5 +7,5 @@ namespace PmuConformance.SystemUnderTest.Defects;
 public struct PmceidUnfiltered : IEmulatorPolicy
 {
     /// <summary>The defect: the filter's mask is all ones, so a denied event stays visible.</summary>
-    public static ulong PmceidFilterMask(FilterBitmap filter, uint firstEvent, ushort guestEventMask) => ulong.MaxValue;
+    static ulong IEmulatorPolicy.PmceidFilterMask(FilterBitmap filter, uint firstEvent, ushort guestEventMask) => ulong.MaxValue;
 }

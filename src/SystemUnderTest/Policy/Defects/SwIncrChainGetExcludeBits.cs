@@ -8,5 +8,5 @@ namespace PmuConformance.SystemUnderTest.Defects;
 public struct SwIncrChainGetExcludeBits : IEmulatorPolicy
 {
     /// <summary>The defect: software counters are filtered like hardware-backed ones.</summary>
-    public static bool FiltersSoftwareCounters => true;
+    static bool IEmulatorPolicy.FilterApplies(CountingPath path) => true;
 }

@@ -6,6 +6,6 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct SwIncrFiltered : IEmulatorPolicy
 {
-    /// <summary>The defect: PMSWINC consults the filter bit of SW_INCR.</summary>
-    public static bool SoftwareIncrementChecksFilter => true;
+    /// <summary>The defect: PMSWINC consults the filter bit of its counters' event, SW_INCR; CHAIN still does not.</summary>
+    static bool IEmulatorPolicy.FilterApplies(CountingPath path) => path != CountingPath.Chain;
 }

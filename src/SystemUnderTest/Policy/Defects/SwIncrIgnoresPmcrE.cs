@@ -6,6 +6,7 @@ namespace PmuConformance.SystemUnderTest.Defects;
 /// </summary>
 public struct SwIncrIgnoresPmcrE : IEmulatorPolicy
 {
-    /// <summary>The defect: no PMCR_EL0.E check.</summary>
-    public static bool SoftwareIncrementNeedsPmcrE => false;
+    /// <summary>The defect: the targets as if PMCR_EL0.E were always set.</summary>
+    static ulong IEmulatorPolicy.SoftwareIncrementTargets(ulong written, ulong enabled, ulong swIncrCounters, bool pmcrEnabled) =>
+        CorrectPolicy.SoftwareIncrementTargets(written, enabled, swIncrCounters, pmcrEnabled: true);
 }
