@@ -93,7 +93,7 @@ public abstract class SimulatingTarget : ITarget
     {
         if (WhyNotRunnable(scenario.Setup) is { } reason)
         {
-            return new Execution([], new ScenarioException(scenario.Source, 0, $"target {Name} cannot run this scenario: {reason}"));
+            return Execution.NotRunnable(scenario, $"target {Name} cannot run this scenario: {reason}");
         }
         var vm = new GuardedVm(createVm(scenario.Setup), scenario.Setup);
         var outcomes = new List<Outcome>(scenario.Steps.Count);

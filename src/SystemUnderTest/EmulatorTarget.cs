@@ -26,7 +26,7 @@ public class EmulatorTarget<TPolicy>(string name) : ITarget
     {
         if (WhyNotRunnable(scenario.Setup) is { } reason)
         {
-            return new Execution([], new ScenarioException(scenario.Source, 0, $"target {Name} cannot run this scenario: {reason}"));
+            return Execution.NotRunnable(scenario, $"target {Name} cannot run this scenario: {reason}");
         }
         var vm = CreateVm(scenario.Setup);
         var preconditions = new StepPreconditions(scenario.Setup);
