@@ -54,13 +54,6 @@ public static class ProbeBatch
         {
             return "el3=on: QEMU's virt machine gives the host no EL3 to advertise";
         }
-        if (setup.Vm.Nested && !setup.Vm.El3)
-        {
-            // R2: KVM gives a nested VM's guest ID_AA64PFR0_EL1.EL3 = IMP (nested.c, limit_nv_id_reg:
-            // "64bit only at any EL") and applies it again at the first run, after userspace lowered it
-            // (corpora/kernel-facts/7.2/nested-el3-field-forced.pmu).
-            return "nested el3=off: 7.2 forces a nested VM's ID_AA64PFR0_EL1.EL3 to IMP, userspace cannot lower it";
-        }
         var spi = new bool[setup.Vm.Vcpus];
         foreach (var step in scenario.Steps)
         {

@@ -44,10 +44,16 @@ public sealed class ModelVcpu
     private ulong programmedAtEl0;    // KD15: the EL0 and kernel-mode (vEL1, or vEL2 in the hyp
     private ulong programmedAtKernel; // context) decisions each counter's perf event was made with
 
-    public ModelVcpu(ModelVm vm)
+    /// <param name="index">The vCPU's number: the VMM creates them in order (scenario-language.md, set-up).</param>
+    public ModelVcpu(ModelVm vm, int index)
     {
         this.vm = vm;
-        Reset(guestEl2Field: true);
+        // R6: the reset values are masked with the VM's ID registers as they are when the vCPU is
+        // created. The VMM lowers el2=off / el3=off right after the first vCPU's KVM_ARM_VCPU_INIT
+        // (ID registers are VM-wide), so vCPU 0 still sees KVM's defaults (the host's EL2 field;
+        // a nested VM's EL3 = IMP, its limit) and the later vCPUs see the lowered fields.
+        var defaults = index == 0;
+        Reset(guestEl2Field: defaults || vm.Setup.Vm.El2, guestEl3Field: vm.Setup.Vm.El3 || (defaults && vm.Setup.Vm.Nested));
     }
 
     /// <summary>L1: INIT has created this vCPU's PMU (F2 applies from then on).</summary>
@@ -61,16 +67,18 @@ public sealed class ModelVcpu
     private RuleTrace Rules => vm.Rules;
 
     /// <summary>
-    /// R6: the values the guest reads at its first instruction. The event type mask is computed when
-    /// the vCPU is reset: at creation the guest's EL2 field is still the host's (set).
+    /// R6: the values the guest reads at its first instruction, with the event types masked by the ID
+    /// registers the VM has when the vCPU is reset (observed on 7.2.13, nested el3=off: vCPU 0 reads
+    /// PMEVTYPER's reset value 0xd800c0de, NSU kept, vCPU 1 reads 0xc800c0de; on 6.12 the same for
+    /// NSH with el2=off: corpora/kernel-facts/*/reset-value-per-vcpu*.pmu).
     /// </summary>
-    private void Reset(bool guestEl2Field)
+    private void Reset(bool guestEl2Field, bool guestEl3Field)
     {
         Rules.Cite("R6");
         for (var i = 0; i < Cycle; i++)
         {
             counter[i] = ResetPattern & 0xFFFFFFFF;
-            eventType[i] = ResetPattern & EvtyperMask(guestEl2Field);
+            eventType[i] = ResetPattern & EvtyperMask(guestEl2Field, guestEl3Field);
         }
         counter[Cycle] = ResetPattern;
         eventType[Cycle] = 0;
@@ -103,7 +111,7 @@ public sealed class ModelVcpu
     public void ResetVcpu()
     {
         Rules.Cite("L4");
-        Reset(vm.Setup.Vm.El2);
+        Reset(vm.Setup.Vm.El2, vm.Setup.Vm.El3);
         started = false;
         inHyp = false;
         if (!vm.Shows(ResetKeepsCounting))
@@ -325,7 +333,7 @@ public sealed class ModelVcpu
             case RegisterKind.Pmevtyper or RegisterKind.Pmccfiltr:
                 var index = register.Kind == RegisterKind.Pmccfiltr ? Cycle : register.Index;
                 Rules.Cite("R2");
-                eventType[index] = vm.Shows(UnmaskedTypeStores) ? value : value & EvtyperMask(vm.Setup.Vm.El2);
+                eventType[index] = vm.Shows(UnmaskedTypeStores) ? value : value & EvtyperMask(vm.Setup.Vm.El2, vm.Setup.Vm.El3);
                 return Outcome.Ok;
             case RegisterKind.Pmevcntr or RegisterKind.Pmccntr:
                 var i = register.Kind == RegisterKind.Pmccntr ? Cycle : register.Index;
@@ -559,7 +567,7 @@ public sealed class ModelVcpu
         if (IsEventTypeRegister(register))
         {
             // R2: 6.1 masks what the guest reads (only a KD6 SET_ONE_REG stores more than the mask).
-            return Outcome.Of(Profile.EventTypeMask == EventTypeMaskRule.Fixed ? eventType[index] & EvtyperMask(vm.Setup.Vm.El2) : eventType[index]);
+            return Outcome.Of(Profile.EventTypeMask == EventTypeMaskRule.Fixed ? eventType[index] & EvtyperMask(vm.Setup.Vm.El2, vm.Setup.Vm.El3) : eventType[index]);
         }
         return Outcome.Of(counter[index]);
     }
@@ -613,7 +621,7 @@ public sealed class ModelVcpu
         if (IsEventTypeRegister(register))
         {
             Rules.Cite("R2");
-            eventType[index] = value & EvtyperMask(vm.Setup.Vm.El2);
+            eventType[index] = value & EvtyperMask(vm.Setup.Vm.El2, vm.Setup.Vm.El3);
         }
         else
         {
@@ -648,11 +656,11 @@ public sealed class ModelVcpu
     }
 
     /// <summary>
-    /// R2: which bits of PMEVTYPER/PMCCFILTR are stored, given the guest's ID_AA64PFR0_EL1.EL2 field.
+    /// R2: which bits of PMEVTYPER/PMCCFILTR are stored, given the guest's ID_AA64PFR0_EL1.EL2 and EL3 fields.
     /// R6 (observed on 6.12): the reset values are masked at vCPU creation, when the EL2 field is
     /// still the host's (always set: KVM needs EL2), even if userspace lowers it before the run.
     /// </summary>
-    private ulong EvtyperMask(bool guestEl2Field)
+    private ulong EvtyperMask(bool guestEl2Field, bool guestEl3Field)
     {
         if (Profile.EventTypeMask == EventTypeMaskRule.Fixed)
         {
@@ -663,7 +671,7 @@ public sealed class ModelVcpu
         {
             mask |= EventTypeBits.Nsh;
         }
-        if (vm.Setup.Vm.El3)
+        if (guestEl3Field)
         {
             mask |= EventTypeBits.Nsk | EventTypeBits.Nsu | EventTypeBits.M;
         }

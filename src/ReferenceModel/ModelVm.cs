@@ -19,7 +19,7 @@ public sealed class ModelVm : ISimulatedVm
         HasPmu = setup.Vm.Pmu && EventSpace.HostHasPmu(setup.Host);
         GuestPmuVer = EventSpace.DefaultGuestPmuVer(setup.ProfileRules, setup.Host, HasPmu);
         Counters = setup.Host.Counters;
-        vcpus = Enumerable.Range(0, setup.Vm.Vcpus).Select(_ => new ModelVcpu(this)).ToArray();
+        vcpus = Enumerable.Range(0, setup.Vm.Vcpus).Select(i => new ModelVcpu(this, i)).ToArray();
     }
 
     public Setup Setup { get; }

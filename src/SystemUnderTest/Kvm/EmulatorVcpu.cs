@@ -45,10 +45,14 @@ public sealed class EmulatorVcpu<TPolicy>
     private ulong swIncrCounters, chainCounters; // event counters selecting SW_INCR / CHAIN
     private ulong chainFeeders;                  // even counters whose overflow increments a CHAIN neighbour
 
-    public EmulatorVcpu(EmulatorVm<TPolicy> vm)
+    /// <param name="index">The vCPU's number: the VMM lowers el2=off / el3=off right after vCPU 0's INIT.</param>
+    public EmulatorVcpu(EmulatorVm<TPolicy> vm, int index)
     {
         this.vm = vm;
-        Reset(guestEl2Field: true);
+        // R6: vCPU 0 is reset with KVM's default ID registers (EL2 set, a nested VM's EL3 = IMP);
+        // the later vCPUs with the fields userspace lowered after vCPU 0's INIT.
+        var defaults = index == 0;
+        Reset(guestEl2Field: defaults || vm.Setup.Vm.El2, guestEl3Field: vm.Setup.Vm.El3 || (defaults && vm.Setup.Vm.Nested));
     }
 
     /// <summary>L1: INIT has created this vCPU's PMU.</summary>
@@ -61,9 +65,9 @@ public sealed class EmulatorVcpu<TPolicy>
     /// R6: what the guest reads at its first instruction. The event types are masked when the vCPU
     /// is reset: at creation its EL2 field is still the host's (set), even if userspace lowers it later.
     /// </summary>
-    private void Reset(bool guestEl2Field)
+    private void Reset(bool guestEl2Field, bool guestEl3Field)
     {
-        var resetTypeMask = EvtyperMask(vm.GuestEventMask, guestEl2Field);
+        var resetTypeMask = EvtyperMask(vm.GuestEventMask, guestEl2Field, guestEl3Field);
         for (var i = 0; i < Cycle; i++)
         {
             savedCounter[i] = ResetPattern & 0xFFFFFFFF;
@@ -128,15 +132,15 @@ public sealed class EmulatorVcpu<TPolicy>
         }
     }
 
-    /// <summary>R2: the stored bits of PMEVTYPER/PMCCFILTR, given the guest's ID_AA64PFR0_EL1.EL2 field.</summary>
-    private ulong EvtyperMask(ushort guestEventMask, bool guestEl2Field)
+    /// <summary>R2: the stored bits of PMEVTYPER/PMCCFILTR, given the guest's ID_AA64PFR0_EL1.EL2 and EL3 fields.</summary>
+    private ulong EvtyperMask(ushort guestEventMask, bool guestEl2Field, bool guestEl3Field)
     {
         var mask = EventTypeFields.P | EventTypeFields.U | TPolicy.AppliedEventMask(guestEventMask);
         if (guestEl2Field)
         {
             mask |= EventTypeFields.Nsh;
         }
-        if (vm.Setup.Vm.El3)
+        if (guestEl3Field)
         {
             mask |= EventTypeFields.Nsk | EventTypeFields.Nsu | EventTypeFields.M;
         }
@@ -166,7 +170,7 @@ public sealed class EmulatorVcpu<TPolicy>
         {
             Put();
         }
-        Reset(vm.Setup.Vm.El2);
+        Reset(vm.Setup.Vm.El2, vm.Setup.Vm.El3);
         started = false;
         inHyp = false;
         if (hasRun)
@@ -191,7 +195,7 @@ public sealed class EmulatorVcpu<TPolicy>
             registersUndefined = !vm.HasPmu || vm.PmuHidden; // E3 (7.2)
             lpAllowed = vm.GuestPmuVer >= PmuVersion.V3P5;                        // O2
             wideCounters = vm.GuestPmuVer >= PmuVersion.V3P5 ? ulong.MaxValue : CycleBit; // O1
-            evtyperMask = EvtyperMask(vm.GuestEventMask, vm.Setup.Vm.El2);
+            evtyperMask = EvtyperMask(vm.GuestEventMask, vm.Setup.Vm.El2, vm.Setup.Vm.El3);
             selectionMask = TPolicy.AppliedEventMask(vm.GuestEventMask);
             AdoptCounterCount();
             savedOverflow = TrimToImplemented(savedOverflow);
@@ -508,7 +512,7 @@ public sealed class EmulatorVcpu<TPolicy>
             case RegisterKind.Pmevtyper or RegisterKind.Pmccfiltr:
                 {
                     var i = CounterIndexOf(register);
-                    eventType[i] = value & (hasRun ? evtyperMask : EvtyperMask(vm.GuestEventMask, vm.Setup.Vm.El2));
+                    eventType[i] = value & (hasRun ? evtyperMask : EvtyperMask(vm.GuestEventMask, vm.Setup.Vm.El2, vm.Setup.Vm.El3));
                     if (hasRun && i != Cycle)
                     {
                         UpdateSoftwareCounter(i);

@@ -26,7 +26,7 @@ public sealed class EmulatorVm<TPolicy> : ISimulatedVm
         vcpus = new EmulatorVcpu<TPolicy>[setup.Vm.Vcpus];
         for (var i = 0; i < vcpus.Length; i++)
         {
-            vcpus[i] = new EmulatorVcpu<TPolicy>(this);
+            vcpus[i] = new EmulatorVcpu<TPolicy>(this, i);
         }
     }
 
