@@ -48,4 +48,7 @@ public static class DeviationSwitches
 
     /// <summary>KD15 (7.2, nested): an MDCR_EL2 write at vEL2 that changes HPMD or HPMN but not HPME reprograms no counter.</summary>
     public const string MdcrChangeNotReprogrammed = "KD15";
+
+    /// <summary>KD16 (7.2): with the PMU hidden, PMXEVTYPER/PMXEVCNTR with PMSELR.SEL = 31 still reach the cycle counter.</summary>
+    public const string HiddenPmuCycleCounterReachable = "KD16";
 }

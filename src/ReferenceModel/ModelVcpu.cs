@@ -522,6 +522,14 @@ public sealed class ModelVcpu
         return vm.PmuHidden;
     }
 
+    /// <summary>
+    /// KD16 (7.2): with the PMU hidden (E3: guest PMUVer 0), PMXEVTYPER and PMXEVCNTR still reach
+    /// PMCCFILTR and PMCCNTR when PMSELR.SEL is 31 (which only a SET_ONE_REG can have put there).
+    /// </summary>
+    private bool HiddenCycleCounterReachable(Register register) =>
+        vm.Shows(HiddenPmuCycleCounterReachable) && vm.HasPmu && vm.PmuHidden
+        && register.Kind is RegisterKind.Pmxevtyper or RegisterKind.Pmxevcntr && (select & 0x1F) == Cycle;
+
     private Outcome Read(Register register)
     {
         switch (register.Kind)
@@ -534,7 +542,7 @@ public sealed class ModelVcpu
             case RegisterKind.MdcrEl2:
                 return Outcome.Of(Mdcr());
         }
-        if (PmuRegistersUndefined())
+        if (PmuRegistersUndefined() && !HiddenCycleCounterReachable(register))
         {
             return Outcome.Undef;
         }
@@ -579,7 +587,7 @@ public sealed class ModelVcpu
             WriteMdcr(value);
             return Outcome.Ok;
         }
-        if (PmuRegistersUndefined())
+        if (PmuRegistersUndefined() && !HiddenCycleCounterReachable(register))
         {
             return Outcome.Undef;
         }
@@ -740,13 +748,16 @@ public sealed class ModelVcpu
     /// N1: MDCR_EL2's PMU fields. Without PMUv3 for the guest (no PMU, or 7.2's PMUVer 0) they are
     /// RES0: HPMN, HPME, HPMD and HLP read as 0 and writes are ignored (Arm ARM; 7.2 resets MDCR_EL2 to
     /// nr_pmu_counters, 0 without a PMU, and masks the fields: corpora/kernel-facts/7.2/nested-mdcr-without-pmu.pmu).
+    /// HLP exists from PMUv3p5 only (O1): below it the bit is RES0 (observed on 7.2.13: a nested
+    /// guest with PMUVer V3P1 writes 0x4000004 and reads 0x4: generated nested seeds 0x151, 0x2e1,
+    /// 0x5d9; corpora/kernel-facts/7.2/nested-mdcr-hlp-below-v3p5.pmu).
     /// </summary>
     private ulong Mdcr() =>
         PmuRegistersUndefined() ? 0 :
         hpmn
         | (hpme ? MdcrBits.Hpme : 0)
         | (hpmd ? MdcrBits.Hpmd : 0)
-        | (hlp ? MdcrBits.Hlp : 0);
+        | (hlp && vm.GuestPmuVer >= PmuVersion.V3P5 ? MdcrBits.Hlp : 0);
 
     /// <summary>N1: HPMN is clamped to N; without PMUv3 the PMU fields are RES0 (see <see cref="Mdcr"/>).</summary>
     private void WriteMdcr(ulong value)

@@ -732,7 +732,7 @@ public sealed class EmulatorVcpu<TPolicy>
         hpmn
         | (hpme ? MdcrFields.Hpme : 0)
         | (hpmd ? MdcrFields.Hpmd : 0)
-        | (hlp ? MdcrFields.Hlp : 0);
+        | (hlp && vm.GuestPmuVer >= PmuVersion.V3P5 ? MdcrFields.Hlp : 0); // O1: HLP is RES0 below PMUv3p5
 
     /// <summary>N1: HPMN clamped to N. Hyp ranges, HPME, HPMD and HLP change: re-derive everything.</summary>
     private void WriteMdcr(ulong value)
