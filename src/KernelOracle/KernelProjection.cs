@@ -334,9 +334,12 @@ public static class KernelProjection
             {
                 known.State[c] = Knowledge.Advancing; // from the kernel's value, kept in LastKnown
             }
-            else if (live && known.State[c] == Knowledge.Unknown && known.Why[c] == RestoredWhileCountingReason && step is GuestStep)
+            else if (live && known.State[c] == Knowledge.Unknown && known.Why[c] == RestoredWhileCountingReason && step is EventsStep)
             {
-                // Guest code has run since the restore: the counter has advanced from the restored value.
+                // The probe's loop has run since the restore: the counter has advanced from the
+                // restored value. Not after any guest step: the restore reloads the PMU at the next
+                // entry, and a read right after it may find nothing counted yet (generated seed 0x442,
+                // seed 0x77 on qemu-a57: PMCCNTR read its restored value after 'read irq').
                 known.State[c] = Knowledge.Advancing;
             }
             if (live && known.State[c] == Knowledge.Advancing && vcpu.Counter(c).DistanceToOverflow <= TinyPeriod)
@@ -360,7 +363,9 @@ public static class KernelProjection
             {
                 known.UncertainOverflow &= ~(1UL << c); // V2: either encoding restores every bit
             }
-            if (known.State[c] == Knowledge.Advancing && live && vcpu.Counter(c).DistanceToOverflow <= margin)
+            var mayBeCounting = known.State[c] == Knowledge.Advancing
+                || (known.State[c] == Knowledge.Unknown && known.Why[c] == RestoredWhileCountingReason);
+            if (mayBeCounting && live && vcpu.Counter(c).DistanceToOverflow <= margin)
             {
                 known.NearWrap |= 1UL << c;
                 MayHaveFedChain(c, vcpu, known);

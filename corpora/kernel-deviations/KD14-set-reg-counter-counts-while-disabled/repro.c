@@ -1,9 +1,10 @@
 /*
  * Standalone reproducer (PmuConformance, pmuconf report): Linux KVM arm64 PMU, known deviation
- *   KD14: After the run, a SET_ONE_REG of a counter's value (PMCCNTR, PMEVCNTR<n>) makes that
- *   counter count its event from then on although PMCR_EL0.E and its PMCNTENSET bit are clear,
- *   until the guest reprograms it (V2: a restore has no side effect a guest write would not have;
- *   C3: a disabled counter does not count).
+ *   KD14: After the run, a SET_ONE_REG of the value of a counter that has counted since the run
+ *   (PMCCNTR, PMEVCNTR<n>) makes it count its event from then on although PMCR_EL0.E and its
+ *   PMCNTENSET bit are clear, until the guest reprograms it; a counter that never counted stays
+ *   stopped (KD12's repro) (V2: a restore has no side effect a guest write would not have; C3: a
+ *   disabled counter does not count).
  *
  * Seen on:  debian-6.12 (Linux 6.12.117+deb13-arm64) under QEMU TCG, -cpu max,pauth=off (host preset qemu-max)
  * Build:    aarch64-linux-gnu-gcc -static -O2 -pthread -o repro repro.c   (on arm64: gcc -O2 -pthread)
