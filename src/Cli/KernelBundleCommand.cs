@@ -31,9 +31,9 @@ public static class KernelBundleCommand
         var corpusCount = scenarios.Count;
         // A generated scenario can still be one the probe cannot run (its steps, not its set-up): left out.
         scenarios.AddRange(KernelCampaign.GenerateScenarios(target, generated, seed, [host]).Where(s => target.WhyNotRunnable(s) is null));
-        if (scenarios.Count > KernelTarget.BatchSize)
+        if (scenarios.Count > KernelTarget.MaxScenariosPerBoot)
         {
-            error.WriteLine($"pmuconf kernel: {scenarios.Count} scenarios ({corpusCount} from the corpus, {generated} generated): a bundle holds at most {KernelTarget.BatchSize}; lower --generated or narrow --corpus");
+            error.WriteLine($"pmuconf kernel: {scenarios.Count} scenarios ({corpusCount} from the corpus, {generated} generated): a bundle holds at most {KernelTarget.MaxScenariosPerBoot}; lower --generated or narrow --corpus");
             return ExitCodes.Error;
         }
         if (ProbeBinary.Ensure(out var probeError) is not { } probe)

@@ -17,8 +17,8 @@ public sealed class KernelTarget(KernelImage kernel, IProbeTransport? transport 
 
     public const string Prefix = "kernel:";
 
-    /// <summary>Scenarios per boot: keeps one boot well inside its timeout and the console output small.</summary>
-    public const int BatchSize = 400;
+    /// <summary>The most scenarios one boot runs (<see cref="PreferredBatchSize"/> is what the check engine sends per call): keeps a boot well inside its timeout and the console output small.</summary>
+    public const int MaxScenariosPerBoot = 400;
 
     /// <summary>The most steps of a generated scenario: a boot's console output stays small.</summary>
     public const int GeneratedMaxSteps = 40;
@@ -39,7 +39,7 @@ public sealed class KernelTarget(KernelImage kernel, IProbeTransport? transport 
 
     /// <summary>
     /// A check hands the kernel 300 generated scenarios at a time: spread over the presets, one
-    /// boot each (per boot at most <see cref="BatchSize"/>), about half a minute, so the default
+    /// boot each (per boot at most <see cref="MaxScenariosPerBoot"/>), about half a minute, so the default
     /// check budget (10 s) runs one batch, the 300 scenarios <c>pmuconf kernel</c> generates by default.
     /// </summary>
     public int PreferredBatchSize => 300;
@@ -111,7 +111,7 @@ public sealed class KernelTarget(KernelImage kernel, IProbeTransport? transport 
         var runnable = Enumerable.Range(0, scenarios.Count).Where(i => executions[i] is null);
         foreach (var group in runnable.GroupBy(i => ProbeBatch.PresetOf(scenarios[i].Setup.Host)!))
         {
-            foreach (var chunk in group.Chunk(BatchSize))
+            foreach (var chunk in group.Chunk(MaxScenariosPerBoot))
             {
                 var results = RunBatch(group.Key, chunk.Select(i => scenarios[i]).ToList());
                 for (var k = 0; k < chunk.Length; k++)

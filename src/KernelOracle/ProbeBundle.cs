@@ -35,9 +35,9 @@ public sealed record ProbeBundle(string Directory, string Kernel, KernelProfile 
     /// <summary>Writes the bundle; the scenarios must be runnable by <paramref name="target"/> and share one preset.</summary>
     public static ProbeBundle Write(string directory, KernelTarget target, string preset, IReadOnlyList<Scenario> scenarios, string probeBinary)
     {
-        if (scenarios.Count > KernelTarget.BatchSize)
+        if (scenarios.Count > KernelTarget.MaxScenariosPerBoot)
         {
-            throw new ArgumentException($"a bundle holds at most {KernelTarget.BatchSize} scenarios (one batch), not {scenarios.Count}", nameof(scenarios));
+            throw new ArgumentException($"a bundle holds at most {KernelTarget.MaxScenariosPerBoot} scenarios (one batch), not {scenarios.Count}", nameof(scenarios));
         }
         System.IO.Directory.CreateDirectory(directory);
         var bundle = new ProbeBundle(directory, target.Kernel.Name, target.Kernel.Profile, preset, scenarios);
